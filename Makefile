@@ -1,0 +1,42 @@
+# Two commands on a fresh machine with Python 3.11: `make build` and `make test`.
+# Both create the virtual environment .venv on first use.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export DBT_PROFILES_DIR := $(CURDIR)
+export DBT_PROJECT_DIR := $(CURDIR)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+.PHONY: build test install lint docs seeds-demo clean
+
+$(BIN)/dbt: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(BIN)/dbt
+
+install: $(BIN)/dbt
+
+## Build the whole warehouse on the embedded DuckDB default (warehouse/crm.duckdb).
+build: install
+	$(BIN)/python -m crmwh.build
+
+## Run every test: pytest (generator, oracle, dbt build on DuckDB and PostgreSQL, docs, lint).
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check scripts tests/python
+	$(BIN)/ruff format --check scripts tests/python
+	$(BIN)/sqlfluff lint models tests macros analyses
+
+docs: install
+	$(BIN)/dbt docs generate
+
+## Regenerate the committed demo exports in seeds/raw (deterministic).
+seeds-demo: install
+	$(BIN)/python -m crmwh.generate --tier demo --seed 42 --out seeds/raw
+
+clean:
+	rm -rf target logs warehouse

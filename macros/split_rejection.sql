@@ -1,0 +1,12 @@
+{#-
+    reason_code(expression) / reason_column(expression): base models first name
+    the problem of a row as one text "reason_code:column" (null when the row is
+    fine); these split it into the two rejection columns.
+-#}
+{% macro reason_code(expression) -%}
+    nullif(split_part({{ expression }}, ':', 1), '')
+{%- endmacro %}
+
+{% macro reason_column(expression) -%}
+    nullif(split_part({{ expression }}, ':', 2), '')
+{%- endmacro %}

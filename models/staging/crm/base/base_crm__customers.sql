@@ -1,0 +1,156 @@
+{#- Every raw customer row, typed, with the reason it is rejected (null when accepted). -#}
+{%- set raw_columns = [
+    'customer_id', 'customer_type', 'full_name', 'company_name', 'email', 'phone', 'gender', 'birth_date',
+    'country', 'city', 'segment', 'industry', 'acquisition_channel', 'owner_rep_id', 'created_at', 'updated_at',
+] -%}
+with
+
+source as (
+
+    select * from {{ raw_source('customers') }}
+
+),
+
+categories as (
+
+    select * from {{ ref('category_synonyms') }}
+
+),
+
+sales_reps as (
+
+    select * from {{ ref('base_crm__sales_reps') }}
+
+),
+
+typed as (
+
+    select
+        {{ clean_text('customer_id') }} as customer_id,
+        {{ normalize_label('customer_type') }} as customer_type_label,
+        {{ clean_text('full_name') }} as full_name,
+        {{ clean_text('company_name') }} as company_name,
+        {{ pii_hash(normalize_email('email')) }} as email_hash,
+        {{ pii_hash(normalize_phone('phone')) }} as phone_hash,
+        {{ normalize_label('gender') }} as gender_label,
+        {{ parse_date('birth_date') }} as birth_date,
+        upper({{ clean_text('country') }}) as country_code,
+        {{ clean_text('city') }} as city,
+        {{ normalize_label('segment') }} as segment_label,
+        {{ clean_text('industry') }} as industry,
+        {{ normalize_label('acquisition_channel') }} as acquisition_channel,
+        {{ clean_text('owner_rep_id') }} as owner_rep_id,
+        {{ parse_timestamp('created_at') }} as created_at,
+        {{ parse_timestamp('updated_at') }} as updated_at,
+        nullif(trim(birth_date), '') as raw_birth_date,
+        {{ clean_text('customer_id') }} as raw_key,
+        {{ row_fingerprint(raw_columns) }} as raw_row_hash,
+        {{ raw_values_text(raw_columns, pii_columns=['email', 'phone']) }} as raw_values
+
+    from source
+
+),
+
+categorised as (
+
+    select
+        typed.*,
+        type_lookup.canonical_value as customer_type,
+        segment_lookup.canonical_value as segment,
+        gender_lookup.canonical_value as gender
+
+    from typed
+
+    left join categories as type_lookup
+        on type_lookup.domain = 'customer_type'
+        and {{ normalize_label('type_lookup.synonym') }} = typed.customer_type_label
+
+    left join categories as segment_lookup
+        on segment_lookup.domain = 'customer_segment'
+        and {{ normalize_label('segment_lookup.synonym') }} = typed.segment_label
+
+    left join categories as gender_lookup
+        on gender_lookup.domain = 'gender'
+        and {{ normalize_label('gender_lookup.synonym') }} = typed.gender_label
+
+),
+
+checked as (
+
+    select
+        *,
+        case
+            when customer_id is null then 'missing_key:customer_id'
+            when created_at is null then 'invalid_timestamp:created_at'
+            when updated_at is null then 'invalid_timestamp:updated_at'
+            when raw_birth_date is not null and birth_date is null then 'invalid_timestamp:birth_date'
+            when customer_type is null then 'unknown_category:customer_type'
+            when segment_label is not null and segment is null then 'unknown_category:segment'
+            when gender_label is not null and gender is null then 'unknown_category:gender'
+        end as row_issue
+
+    from categorised
+
+),
+
+deduplicated as (
+
+    select
+        *,
+        coalesce(
+            row_issue,
+            case when {{ version_rank(['customer_id'], 'updated_at desc') }} > 1 then 'duplicate_superseded:customer_id' end
+        ) as deduped_issue
+
+    from checked
+
+),
+
+referenced as (
+
+    select
+        deduplicated.*,
+        case
+            when deduplicated.deduped_issue is not null then deduplicated.deduped_issue
+            when deduplicated.owner_rep_id is not null and sales_reps.rep_id is null
+                then 'orphan_reference:owner_rep_id'
+        end as rejection
+
+    from deduplicated
+
+    left join sales_reps
+        on deduplicated.owner_rep_id = sales_reps.rep_id
+        and sales_reps.rejection_reason is null
+
+),
+
+final as (
+
+    select
+        customer_id,
+        customer_type,
+        full_name,
+        company_name,
+        email_hash,
+        phone_hash,
+        gender,
+        birth_date,
+        country_code,
+        city,
+        segment,
+        industry,
+        acquisition_channel,
+        owner_rep_id,
+        created_at,
+        updated_at,
+        raw_key,
+        raw_row_hash,
+        raw_values,
+        {{ reason_code('rejection') }} as rejection_reason,
+        {{ reason_column('rejection') }} as rejection_column
+
+    from referenced
+
+)
+
+select * from final

@@ -1,0 +1,127 @@
+{#- Every raw sales rep row, typed, with the reason it is rejected (null when accepted). -#}
+with
+
+source as (
+
+    select * from {{ raw_source('sales_reps') }}
+
+),
+
+categories as (
+
+    select * from {{ ref('category_synonyms') }}
+
+),
+
+typed as (
+
+    select
+        {{ clean_text('rep_id') }} as rep_id,
+        {{ clean_text('full_name') }} as full_name,
+        {{ pii_hash(normalize_email('email')) }} as email_hash,
+        {{ clean_text('team') }} as team,
+        {{ clean_text('manager_rep_id') }} as manager_rep_id,
+        {{ normalize_label('region') }} as region,
+        {{ parse_date('hire_date') }} as hire_date,
+        {{ normalize_label('status') }} as status_label,
+        {{ parse_timestamp('updated_at') }} as updated_at,
+        nullif(trim(hire_date), '') as raw_hire_date,
+        nullif(trim(updated_at), '') as raw_updated_at,
+        {{ clean_text('rep_id') }} as raw_key,
+        {{ row_fingerprint(['rep_id', 'full_name', 'email', 'team', 'manager_rep_id', 'region', 'hire_date', 'status', 'updated_at']) }} as raw_row_hash,
+        {{ raw_values_text(['rep_id', 'full_name', 'email', 'team', 'manager_rep_id', 'region', 'hire_date', 'status', 'updated_at'], pii_columns=['email']) }} as raw_values
+
+    from source
+
+),
+
+categorised as (
+
+    select
+        typed.*,
+        status_lookup.canonical_value as employment_status
+
+    from typed
+
+    left join categories as status_lookup
+        on status_lookup.domain = 'rep_status'
+        and {{ normalize_label('status_lookup.synonym') }} = typed.status_label
+
+),
+
+checked as (
+
+    select
+        *,
+        case
+            when rep_id is null then 'missing_key:rep_id'
+            when raw_hire_date is not null and hire_date is null then 'invalid_timestamp:hire_date'
+            when updated_at is null then 'invalid_timestamp:updated_at'
+            when region not in ('americas', 'emea', 'apac') then 'unknown_category:region'
+            when employment_status is null then 'unknown_category:status'
+        end as row_issue
+
+    from categorised
+
+),
+
+deduplicated as (
+
+    select
+        *,
+        coalesce(
+            row_issue,
+            case when {{ version_rank(['rep_id'], 'updated_at desc') }} > 1 then 'duplicate_superseded:rep_id' end
+        ) as deduped_issue
+
+    from checked
+
+),
+
+-- A manager must be an accepted rep; self-references resolve within this model.
+managers as (
+
+    select rep_id from deduplicated where deduped_issue is null
+
+),
+
+referenced as (
+
+    select
+        deduplicated.*,
+        case
+            when deduplicated.deduped_issue is not null then deduplicated.deduped_issue
+            when deduplicated.manager_rep_id is not null and managers.rep_id is null
+                then 'orphan_reference:manager_rep_id'
+        end as rejection
+
+    from deduplicated
+
+    left join managers
+        on deduplicated.manager_rep_id = managers.rep_id
+
+),
+
+final as (
+
+    select
+        rep_id,
+        full_name,
+        email_hash,
+        team,
+        manager_rep_id,
+        region,
+        hire_date,
+        employment_status,
+        updated_at,
+        raw_key,
+        raw_row_hash,
+        raw_values,
+        {{ reason_code('rejection') }} as rejection_reason,
+        {{ reason_column('rejection') }} as rejection_column
+
+    from referenced
+
+)
+
+select * from final

@@ -1,0 +1,69 @@
+{#-
+    Every raw row that staging did not accept, from every base model, with the
+    reason. The list of base models is the contract's table list: a table
+    missing here fails the reconciliation test rows_reconcile_with_raw.
+-#}
+{#- one line per raw table; keep in contract order -#}
+{%- set raw_tables = [
+    'customers',
+    'sales_reps',
+] -%}
+with
+
+{% for raw_table in raw_tables %}
+rejected_{{ raw_table }} as (
+
+    select
+        '{{ raw_table }}' as source_table,
+        raw_key,
+        rejection_reason as reason_code,
+        rejection_column as reason_column,
+        raw_values,
+        raw_row_hash
+
+    from {{ ref('base_crm__' ~ raw_table) }}
+
+    where rejection_reason is not null
+
+),
+
+{% endfor %}
+unioned as (
+
+    {% for raw_table in raw_tables %}
+    select * from rejected_{{ raw_table }}
+    {%- if not loop.last %}
+    union all
+    {% endif %}
+    {%- endfor %}
+
+),
+
+numbered as (
+
+    select
+        *,
+        row_number() over (
+            partition by source_table, raw_row_hash
+            order by reason_code
+        ) as copy_number
+
+    from unioned
+
+),
+
+final as (
+
+    select
+        md5(source_table || '|' || raw_row_hash || '|' || cast(copy_number as {{ dbt.type_string() }})) as rejection_id,
+        source_table,
+        raw_key,
+        reason_code,
+        reason_column,
+        raw_values
+
+    from numbered
+
+)
+
+select * from final

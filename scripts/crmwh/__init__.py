@@ -1,0 +1,1 @@
+"""Python helpers of the CRM analytics warehouse (generator, build, validation)."""

@@ -1,0 +1,152 @@
+"""Render the yml files that the raw export contract (crmwh.contract) defines.
+
+``python -m crmwh.render_yml --write`` rewrites them; ``--check`` exits 1 when a
+committed file differs from what the contract renders (the test suite runs it).
+
+- ``seeds/raw/_raw__seeds.yml``: the demo seeds, every column typed varchar.
+- ``models/staging/crm/_crm__sources.yml``: the sources ``raw`` (seeds in the
+  ``raw`` schema) and ``raw_files_csv`` / ``raw_files_parquet`` (the same tables
+  read in place by DuckDB from the folder named by CRM_RAW_DIR), documented.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from crmwh.contract import TABLES, Table
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS_YML = ROOT / "seeds" / "raw" / "_raw__seeds.yml"
+SOURCES_YML = ROOT / "models" / "staging" / "crm" / "_crm__sources.yml"
+
+HEADER = "# Generated from scripts/crmwh/contract.py by `python -m crmwh.render_yml --write`; do not edit by hand.\n"
+
+
+def _q(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _column_doc(table: Table, name: str, description: str, allowed: tuple[str, ...]) -> str:
+    parts = [description[0].upper() + description[1:] + ("" if description.endswith(".") else ".")]
+    if allowed:
+        parts.append("Allowed values: " + ", ".join(allowed) + ".")
+    if name in table.key:
+        parts.append("Part of the natural key." if len(table.key) > 1 else "Natural key.")
+    if name in table.foreign_keys:
+        parts.append(f"References {table.foreign_keys[name]}.")
+    return " ".join(parts)
+
+
+def render_seeds() -> str:
+    lines = [HEADER, "version: 2", "", "seeds:"]
+    for table in TABLES:
+        lines += [
+            f"  - name: {table.raw_name}",
+            f"    description: {_q(f'Demo CRM export of {table.name}, as text. Grain: {table.grain}.')}",
+            "    config:",
+            "      column_types:",
+        ]
+        lines += [f"        {column.name}: varchar" for column in table.columns]
+        lines.append("    columns:")
+        for column in table.columns:
+            lines += [
+                f"      - name: {column.name}",
+                f"        description: {_q(_column_doc(table, column.name, column.description, column.allowed))}",
+            ]
+    return "\n".join(lines) + "\n"
+
+
+def _source_tables(with_docs: bool) -> list[str]:
+    lines = ["    tables:"]
+    for table in TABLES:
+        key = ", ".join(table.key)
+        lines += [
+            f"      - name: {table.raw_name}",
+            f"        description: {_q(f'Raw export of {table.name}. Grain: {table.grain}. Natural key: {key}.')}",
+            "        config:",
+            f"          loaded_at_field: {_q(_loaded_at_sql(table.loaded_at))}",
+        ]
+        if with_docs:
+            lines.append("        columns:")
+            for column in table.columns:
+                lines += [
+                    f"          - name: {column.name}",
+                    f"            description: {_q(_column_doc(table, column.name, column.description, column.allowed))}",
+                ]
+    return lines
+
+
+def _loaded_at_sql(column: str) -> str:
+    # Freshness reads the latest well-formed ISO timestamp of the export; the
+    # pattern check keeps a dirty value from failing the freshness query.
+    return (
+        f"cast(case when {column} like '____-__-__%' and substring({column}, 6, 2) between '01' and '12'"
+        f" and substring({column}, 9, 2) between '01' and '28' then substring({column}, 1, 10) end as date)"
+    )
+
+
+FRESHNESS = [
+    "      freshness:",
+    "        warn_after: {count: 2, period: day}",
+    "        error_after: {count: 7, period: day}",
+]
+
+
+def render_sources() -> str:
+    lines = [HEADER, "version: 2", "", "sources:"]
+    lines += [
+        "  - name: raw",
+        "    description: >",
+        "      The CRM exports as loaded by `dbt seed` from seeds/raw (demo size), every",
+        "      column text. Staging reads them through the raw_source() macro only.",
+        "    schema: raw",
+        "    config:",
+        *FRESHNESS,
+        *_source_tables(with_docs=True),
+    ]
+    readers = (
+        ("csv", "read_csv('{dir}/{{name}}.csv', header = true, all_varchar = true)"),
+        ("parquet", "read_parquet('{dir}/{{name}}.parquet')"),
+    )
+    for fmt, reader in readers:
+        location = reader.format(dir="{{ env_var('CRM_RAW_DIR', '.') }}")
+        lines += [
+            "",
+            f"  - name: raw_files_{fmt}",
+            "    description: >",
+            f"      The same exports as source raw, read in place by DuckDB from the {fmt} files",
+            "      in the folder named by the environment variable CRM_RAW_DIR (written by",
+            "      `crm-generate`). Used instead of source raw when CRM_RAW_DIR is set; see raw_source().",
+            "    schema: raw",
+            "    config:",
+            *FRESHNESS,
+            "      meta:",
+            f"        external_location: {_q(location)}",
+            *_source_tables(with_docs=False),
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    group = parser.add_mutually_exclusive_group(required=True)
+    group.add_argument("--write", action="store_true", help="rewrite the yml files from the contract")
+    group.add_argument("--check", action="store_true", help="exit 1 when a committed yml differs from the contract")
+    args = parser.parse_args(argv)
+    stale = []
+    for path, text in ((SEEDS_YML, render_seeds()), (SOURCES_YML, render_sources())):
+        if args.write:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        elif not path.exists() or path.read_text(encoding="utf-8") != text:
+            stale.append(str(path.relative_to(ROOT)))
+    if stale:
+        print("out of date with scripts/crmwh/contract.py: " + ", ".join(stale), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
