@@ -6,6 +6,7 @@
 {#- one line per raw table; keep in contract order -#}
 {%- set raw_tables = [
     'customers',
+    'products',
     'sales_reps',
 ] -%}
 with
