@@ -1,0 +1,34 @@
+"""Lint: ruff on the Python, sqlfluff on the SQL, and the contract-rendered yml up to date."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def _run(*command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False, timeout=900)
+
+
+def test_ruff_check() -> None:
+    proc = _run(str(BIN / "ruff"), "check", "scripts", "tests/python")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_ruff_format() -> None:
+    proc = _run(str(BIN / "ruff"), "format", "--check", "scripts", "tests/python")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_sqlfluff_lint() -> None:
+    proc = _run(str(BIN / "sqlfluff"), "lint", "models", "macros", "tests/generic", "tests/singular", "analyses")
+    assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-3000:]
+
+
+def test_contract_yml_is_rendered() -> None:
+    proc = _run(sys.executable, "-m", "crmwh.render_yml", "--check")
+    assert proc.returncode == 0, proc.stderr
