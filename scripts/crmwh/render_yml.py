@@ -83,7 +83,7 @@ def _loaded_at_sql(column: str) -> str:
     # pattern check keeps a dirty value from failing the freshness query.
     return (
         f"cast(case when {column} like '____-__-__%' and substring({column}, 6, 2) between '01' and '12'"
-        f" and substring({column}, 9, 2) between '01' and '28' then substring({column}, 1, 10) end as date)"
+        f" and substring({column}, 9, 2) between '01' and '28' then substring({column}, 1, 10) end as timestamp)"
     )
 
 
