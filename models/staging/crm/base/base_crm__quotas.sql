@@ -49,10 +49,11 @@ checked as (
             when typed.raw_quota_month is null then 'missing_key:quota_month'
             when typed.quota_month is null then 'invalid_timestamp:quota_month'
             when typed.updated_at is null then 'invalid_timestamp:updated_at'
-            when {{ dbt.date_part('day', 'typed.quota_month') }} != 1 then 'out_of_range:quota_month'
             when typed.quota_amount is null then 'invalid_number:quota_amount'
             when typed.quota_amount < 0 then 'negative_amount:quota_amount'
             when currencies.currency_code is null then 'unknown_currency:currency'
+            when cast({{ dbt.date_trunc('month', 'typed.quota_month') }} as date) != typed.quota_month
+                then 'out_of_range:quota_month'
         end as row_issue
 
     from typed
@@ -70,7 +71,7 @@ deduplicated as (
             row_issue,
             case
                 when {{ version_rank(['rep_id', 'quota_month'], 'updated_at desc') }} > 1
-                    then 'duplicate_superseded:quota_month'
+                    then 'duplicate_superseded:rep_id'
             end
         ) as deduped_issue
 

@@ -21,7 +21,7 @@ typed as (
         {{ pii_hash(normalize_email('email')) }} as email_hash,
         {{ clean_text('team') }} as team,
         {{ clean_text('manager_rep_id') }} as manager_rep_id,
-        {{ normalize_label('region') }} as region,
+        {{ normalize_label('region') }} as region_label,
         {{ parse_date('hire_date') }} as hire_date,
         {{ normalize_label('status') }} as status_label,
         {{ parse_timestamp('updated_at') }} as updated_at,
@@ -39,9 +39,14 @@ categorised as (
 
     select
         typed.*,
+        region_lookup.canonical_value as region,
         status_lookup.canonical_value as employment_status
 
     from typed
+
+    left join categories as region_lookup
+        on region_lookup.domain = 'rep_region'
+        and {{ normalize_label('region_lookup.synonym') }} = typed.region_label
 
     left join categories as status_lookup
         on status_lookup.domain = 'rep_status'
@@ -57,7 +62,7 @@ checked as (
             when rep_id is null then 'missing_key:rep_id'
             when raw_hire_date is not null and hire_date is null then 'invalid_timestamp:hire_date'
             when updated_at is null then 'invalid_timestamp:updated_at'
-            when region not in ('americas', 'emea', 'apac') then 'unknown_category:region'
+            when region is null then 'unknown_category:region'
             when employment_status is null then 'unknown_category:status'
         end as row_issue
 

@@ -1,0 +1,209 @@
+{#-
+    One row per order line of an accepted order, with its amounts in the order
+    currency and in the reporting currency at the rate of the order date.
+    Discount: the order-level discount is allocated to the lines pro rata of
+    their gross amount, rounded to cents; the rounding remainder goes to the
+    line with the largest gross amount (ties: lowest order_item_id), so the
+    allocations add up exactly to the order discount. An order whose lines are
+    all free shares its discount equally between its lines.
+    Conversion at the order date's rate: the order's gross and discount totals
+    are converted and rounded once, then given to the lines the same way (each
+    line its own converted amount rounded, the remainder cent on the same
+    line), so the lines add up to the converted order totals exactly and an
+    order is within a cent of converting its unrounded net amount.
+    Cost: quantity x the product's unit cost, in the product's currency,
+    converted at the same order-date rate, per line. A missing rate leaves the
+    converted amount null (never guessed); has_fx_rate says whether the order
+    rate was found.
+-#}
+with
+
+order_items as (
+
+    select * from {{ ref('stg_crm__order_items') }}
+
+),
+
+orders as (
+
+    select * from {{ ref('stg_crm__orders') }}
+
+),
+
+products as (
+
+    select * from {{ ref('stg_crm__products') }}
+
+),
+
+fx_rates_daily as (
+
+    select * from {{ ref('int_fx_rates_daily') }}
+
+),
+
+order_lines as (
+
+    select
+        order_items.order_item_id,
+        order_items.order_id,
+        order_items.product_id,
+        orders.order_date,
+        orders.currency_code,
+        order_items.quantity,
+        order_items.unit_price,
+        {{ round_money('order_items.quantity * order_items.unit_price') }} as gross_amount,
+        orders.discount_amount as order_discount_amount,
+        products.unit_cost,
+        products.currency_code as cost_currency_code
+
+    from order_items
+
+    inner join orders
+        on order_items.order_id = orders.order_id
+
+    left join products
+        on order_items.product_id = products.product_id
+
+),
+
+order_totals as (
+
+    select
+        *,
+        sum(gross_amount) over (partition by order_id) as order_gross_amount,
+        count(*) over (partition by order_id) as order_line_count,
+        row_number() over (
+            partition by order_id
+            order by gross_amount desc, order_item_id asc
+        ) as remainder_rank
+
+    from order_lines
+
+),
+
+discount_shares as (
+
+    select
+        *,
+        {{ round_money(
+            'order_discount_amount * case when order_gross_amount > 0 then gross_amount / order_gross_amount '
+            ~ 'else 1.0 / order_line_count end'
+        ) }} as rounded_discount_amount
+
+    from order_totals
+
+),
+
+discount_allocated as (
+
+    select
+        *,
+        case
+            when remainder_rank = 1
+                then rounded_discount_amount
+                    + order_discount_amount
+                    - sum(rounded_discount_amount) over (partition by order_id)
+            else rounded_discount_amount
+        end as discount_amount
+
+    from discount_shares
+
+),
+
+converted as (
+
+    select
+        discount_allocated.order_item_id,
+        discount_allocated.order_id,
+        discount_allocated.product_id,
+        discount_allocated.order_date,
+        discount_allocated.currency_code,
+        discount_allocated.quantity,
+        discount_allocated.unit_price,
+        discount_allocated.gross_amount,
+        {{ round_money('discount_allocated.discount_amount') }} as discount_amount,
+        {{ round_money('discount_allocated.gross_amount - discount_allocated.discount_amount') }} as net_amount,
+        discount_allocated.cost_currency_code,
+        discount_allocated.unit_cost,
+        {{ round_money('discount_allocated.quantity * discount_allocated.unit_cost') }} as cost_amount,
+        discount_allocated.remainder_rank,
+        order_fx.rate_to_reporting as fx_rate_to_reporting,
+        cost_fx.rate_to_reporting as cost_fx_rate_to_reporting,
+        {{ round_money('discount_allocated.gross_amount * order_fx.rate_to_reporting') }}
+            as rounded_gross_amount_reporting,
+        {{ round_money('discount_allocated.discount_amount * order_fx.rate_to_reporting') }}
+            as rounded_discount_amount_reporting,
+        {{ round_money('discount_allocated.order_gross_amount * order_fx.rate_to_reporting') }}
+            as order_gross_amount_reporting,
+        {{ round_money('discount_allocated.order_discount_amount * order_fx.rate_to_reporting') }}
+            as order_discount_amount_reporting,
+        {{ round_money('discount_allocated.quantity * discount_allocated.unit_cost * cost_fx.rate_to_reporting') }}
+            as cost_reporting
+
+    from discount_allocated
+
+    left join fx_rates_daily as order_fx
+        on discount_allocated.currency_code = order_fx.currency_code
+        and discount_allocated.order_date = order_fx.rate_date
+
+    left join fx_rates_daily as cost_fx
+        on discount_allocated.cost_currency_code = cost_fx.currency_code
+        and discount_allocated.order_date = cost_fx.rate_date
+
+),
+
+-- The order's converted totals, rounded once, go to its lines like the discount: the cent remainder to remainder_rank 1.
+reporting_allocated as (
+
+    select
+        *,
+        case
+            when remainder_rank = 1
+                then rounded_gross_amount_reporting
+                    + order_gross_amount_reporting
+                    - sum(rounded_gross_amount_reporting) over (partition by order_id)
+            else rounded_gross_amount_reporting
+        end as gross_amount_reporting,
+        case
+            when remainder_rank = 1
+                then rounded_discount_amount_reporting
+                    + order_discount_amount_reporting
+                    - sum(rounded_discount_amount_reporting) over (partition by order_id)
+            else rounded_discount_amount_reporting
+        end as discount_amount_reporting
+
+    from converted
+
+),
+
+final as (
+
+    select
+        order_item_id,
+        order_id,
+        product_id,
+        order_date,
+        currency_code,
+        quantity,
+        unit_price,
+        gross_amount,
+        discount_amount,
+        net_amount,
+        cost_currency_code,
+        unit_cost,
+        cost_amount,
+        cast('{{ reporting_currency() }}' as {{ dbt.type_string() }}) as reporting_currency_code,
+        fx_rate_to_reporting,
+        cost_fx_rate_to_reporting,
+        fx_rate_to_reporting is not null as has_fx_rate,
+        cast(gross_amount_reporting as numeric(18, 2)) as gross_amount_reporting,
+        cast(discount_amount_reporting as numeric(18, 2)) as discount_amount_reporting,
+        cast(gross_amount_reporting - discount_amount_reporting as numeric(18, 2)) as net_amount_reporting,
+        cost_reporting
+
+    from reporting_allocated
+
+)
+
+select * from final

@@ -1,0 +1,106 @@
+{#-
+    Order history counts orders placed on or before the as-of date, so a
+    back-dated build (var as_of_date) does not see later orders. Only revenue
+    orders (not cancelled or refunded) count as purchases and as revenue.
+-#}
+with
+
+customers as (
+
+    select * from {{ ref('stg_crm__customers') }}
+
+),
+
+sales_reps as (
+
+    select * from {{ ref('stg_crm__sales_reps') }}
+
+),
+
+orders as (
+
+    select * from {{ ref('fct_orders') }}
+
+),
+
+as_of as (
+
+    select * from {{ ref('int_as_of_date') }}
+
+),
+
+orders_to_date as (
+
+    select orders.*
+
+    from orders
+
+    inner join as_of
+        on orders.order_date <= as_of.as_of_date
+
+),
+
+order_history as (
+
+    select
+        customer_id,
+        min(order_date) as first_order_date,
+        max(order_date) as last_order_date,
+        min(case when is_revenue_order then order_date end) as first_purchase_date,
+        max(case when is_revenue_order then order_date end) as last_purchase_date,
+        count(*) as order_count,
+        sum(case when is_revenue_order then 1 else 0 end) as purchase_count,
+        sum(net_revenue_reporting) as lifetime_net_revenue_reporting,
+        sum(gross_margin_reporting) as lifetime_gross_margin_reporting
+
+    from orders_to_date
+
+    group by customer_id
+
+),
+
+final as (
+
+    select
+        cast(customers.customer_id as varchar) as customer_id,
+        cast(customers.customer_type as varchar) as customer_type,
+        cast(customers.full_name as varchar) as full_name,
+        cast(customers.company_name as varchar) as company_name,
+        cast(customers.email_hash as varchar) as email_hash,
+        cast(customers.phone_hash as varchar) as phone_hash,
+        cast(customers.gender as varchar) as gender,
+        cast(customers.birth_date as date) as birth_date,
+        cast(customers.country_code as varchar) as country_code,
+        cast(customers.city as varchar) as city,
+        cast(customers.segment as varchar) as segment,
+        cast(customers.industry as varchar) as industry,
+        cast(customers.acquisition_channel as varchar) as acquisition_channel,
+        cast(customers.owner_rep_id as varchar) as owner_rep_id,
+        cast(sales_reps.full_name as varchar) as owner_rep_name,
+        cast(sales_reps.team as varchar) as owner_team,
+        cast(sales_reps.region as varchar) as owner_region,
+        cast(customers.created_at as timestamp) as created_at,
+        cast(customers.updated_at as timestamp) as updated_at,
+        cast(order_history.first_order_date as date) as first_order_date,
+        cast(order_history.last_order_date as date) as last_order_date,
+        cast(order_history.first_purchase_date as date) as first_purchase_date,
+        cast(order_history.last_purchase_date as date) as last_purchase_date,
+        cast(coalesce(order_history.order_count, 0) as integer) as order_count,
+        cast(coalesce(order_history.purchase_count, 0) as integer) as purchase_count,
+        cast(coalesce(order_history.lifetime_net_revenue_reporting, 0) as numeric(18, 2))
+            as lifetime_net_revenue_reporting,
+        cast(coalesce(order_history.lifetime_gross_margin_reporting, 0) as numeric(18, 2))
+            as lifetime_gross_margin_reporting,
+        cast(coalesce(order_history.purchase_count, 0) > 0 as boolean) as has_purchased
+
+    from customers
+
+    left join sales_reps
+        on customers.owner_rep_id = sales_reps.rep_id
+
+    left join order_history
+        on customers.customer_id = order_history.customer_id
+
+)
+
+select * from final

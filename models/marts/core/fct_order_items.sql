@@ -1,0 +1,76 @@
+with
+
+order_items_converted as (
+
+    select * from {{ ref('int_order_items_converted') }}
+
+),
+
+orders as (
+
+    select * from {{ ref('stg_crm__orders') }}
+
+),
+
+enriched as (
+
+    select
+        order_items_converted.*,
+        orders.customer_id,
+        orders.sales_rep_id,
+        orders.ordered_at,
+        orders.order_status,
+        orders.is_revenue_order,
+        orders.sales_channel
+
+    from order_items_converted
+
+    inner join orders
+        on order_items_converted.order_id = orders.order_id
+
+),
+
+final as (
+
+    select
+        cast(order_item_id as varchar) as order_item_id,
+        cast(order_id as varchar) as order_id,
+        cast(product_id as varchar) as product_id,
+        cast(customer_id as varchar) as customer_id,
+        cast(sales_rep_id as varchar) as sales_rep_id,
+        cast(ordered_at as timestamp) as ordered_at,
+        cast(order_date as date) as order_date,
+        cast(order_status as varchar) as order_status,
+        cast(is_revenue_order as boolean) as is_revenue_order,
+        cast(sales_channel as varchar) as sales_channel,
+        cast(quantity as integer) as quantity,
+        cast(currency_code as varchar) as currency_code,
+        cast(unit_price as numeric(18, 6)) as unit_price,
+        cast(gross_amount as numeric(18, 2)) as gross_amount,
+        cast(discount_amount as numeric(18, 2)) as discount_amount,
+        cast(net_amount as numeric(18, 2)) as net_amount,
+        cast(cost_currency_code as varchar) as cost_currency_code,
+        cast(unit_cost as numeric(18, 6)) as unit_cost,
+        cast(cost_amount as numeric(18, 2)) as cost_amount,
+        cast(reporting_currency_code as varchar) as reporting_currency_code,
+        cast(fx_rate_to_reporting as double precision) as fx_rate_to_reporting,
+        cast(cost_fx_rate_to_reporting as double precision) as cost_fx_rate_to_reporting,
+        cast(has_fx_rate as boolean) as has_fx_rate,
+        cast(gross_amount_reporting as numeric(18, 2)) as gross_amount_reporting,
+        cast(discount_amount_reporting as numeric(18, 2)) as discount_amount_reporting,
+        cast(net_amount_reporting as numeric(18, 2)) as net_amount_reporting,
+        cast(cost_reporting as numeric(18, 2)) as cost_reporting,
+        cast(
+            case when is_revenue_order then net_amount_reporting else 0 end
+            as numeric(18, 2)
+        ) as net_revenue_reporting,
+        cast(
+            case when is_revenue_order then net_amount_reporting - cost_reporting else 0 end
+            as numeric(18, 2)
+        ) as gross_margin_reporting
+
+    from enriched
+
+)
+
+select * from final

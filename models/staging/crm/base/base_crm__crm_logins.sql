@@ -1,0 +1,129 @@
+{#-
+    Every raw CRM login row, typed, with the reason it is rejected (null when
+    accepted). The export has no update time: among rows with the same login_id
+    the latest logged_in_at wins.
+-#}
+{%- set raw_columns = ['login_id', 'rep_id', 'logged_in_at', 'client'] -%}
+with
+
+source as (
+
+    select * from {{ raw_source('crm_logins') }}
+
+),
+
+categories as (
+
+    select * from {{ ref('category_synonyms') }}
+
+),
+
+sales_reps as (
+
+    select * from {{ ref('base_crm__sales_reps') }}
+
+),
+
+-- One row per domain and normalised synonym.
+category_labels as (
+
+    select distinct
+        domain,
+        {{ normalize_label('synonym') }} as synonym_label,
+        canonical_value
+
+    from categories
+
+),
+
+typed as (
+
+    select
+        {{ clean_text('login_id') }} as login_id,
+        {{ clean_text('rep_id') }} as rep_id,
+        {{ parse_timestamp('logged_in_at') }} as logged_in_at,
+        {{ normalize_label('client') }} as client_label,
+        {{ clean_text('login_id') }} as raw_key,
+        {{ row_fingerprint(raw_columns) }} as raw_row_hash,
+        {{ raw_values_text(raw_columns) }} as raw_values
+
+    from source
+
+),
+
+categorised as (
+
+    select
+        typed.*,
+        client_lookup.canonical_value as client_type
+
+    from typed
+
+    left join category_labels as client_lookup
+        on client_lookup.domain = 'login_client'
+        and typed.client_label = client_lookup.synonym_label
+
+),
+
+checked as (
+
+    select
+        *,
+        case
+            when login_id is null then 'missing_key:login_id'
+            when logged_in_at is null then 'invalid_timestamp:logged_in_at'
+            when client_type is null then 'unknown_category:client'
+        end as row_issue
+
+    from categorised
+
+),
+
+deduplicated as (
+
+    select
+        *,
+        coalesce(
+            row_issue,
+            case when {{ version_rank(['login_id'], 'logged_in_at desc') }} > 1 then 'duplicate_superseded:login_id' end
+        ) as deduped_issue
+
+    from checked
+
+),
+
+referenced as (
+
+    select
+        deduplicated.*,
+        case
+            when deduplicated.deduped_issue is not null then deduplicated.deduped_issue
+            when sales_reps.rep_id is null then 'orphan_reference:rep_id'
+        end as rejection
+
+    from deduplicated
+
+    left join sales_reps
+        on deduplicated.rep_id = sales_reps.rep_id
+        and sales_reps.rejection_reason is null
+
+),
+
+final as (
+
+    select
+        login_id,
+        rep_id,
+        logged_in_at,
+        client_type,
+        raw_key,
+        raw_row_hash,
+        raw_values,
+        {{ reason_code('rejection') }} as rejection_reason,
+        {{ reason_column('rejection') }} as rejection_column
+
+    from referenced
+
+)
+
+select * from final

@@ -1,0 +1,103 @@
+{#-
+    Every raw fx rate row, typed, with the reason it is rejected (null when
+    accepted). The export has no update time: two rows for the same currency and
+    day are true duplicates, and the row fingerprint decides which one is kept.
+-#}
+{%- set raw_columns = ['rate_date', 'currency', 'rate_to_usd'] -%}
+{#-
+    Rates of weak currencies need more than the 6 decimals of parse_number
+    (1 IRR is about 0.0000238 USD; the export writes 10 decimals), so the rate
+    is checked against the same dot-decimal pattern with up to 12 decimals and
+    only then cast, to a numeric of scale 12: a bad value is null, never a build error.
+-#}
+{%- set rate_type = api.Column.numeric_type('numeric', 28, 12) -%}
+with
+
+source as (
+
+    select * from {{ raw_source('fx_rates') }}
+
+),
+
+currencies as (
+
+    select * from {{ ref('currencies') }}
+
+),
+
+typed as (
+
+    select
+        {{ parse_date('rate_date') }} as rate_date,
+        upper({{ clean_text('currency') }}) as currency_code,
+        case
+            when {{ regex_matches('trim(rate_to_usd)', '^[+-]?[0-9]{1,15}([.][0-9]{1,12})?$') }}
+                then cast(trim(rate_to_usd) as {{ rate_type }})
+        end as rate_to_usd,
+        nullif(trim(rate_date), '') as raw_rate_date,
+        case
+            when {{ clean_text('currency') }} is not null or {{ clean_text('rate_date') }} is not null
+                then coalesce({{ clean_text('currency') }}, '') || '|' || coalesce({{ clean_text('rate_date') }}, '')
+        end as raw_key,
+        {{ row_fingerprint(raw_columns) }} as raw_row_hash,
+        {{ raw_values_text(raw_columns) }} as raw_values
+
+    from source
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        case
+            when typed.currency_code is null then 'missing_key:currency'
+            when typed.raw_rate_date is null then 'missing_key:rate_date'
+            when typed.rate_date is null then 'invalid_timestamp:rate_date'
+            when typed.rate_to_usd is null then 'invalid_number:rate_to_usd'
+            when typed.rate_to_usd < 0 then 'negative_amount:rate_to_usd'
+            when currencies.currency_code is null then 'unknown_currency:currency'
+            when typed.rate_to_usd = 0 then 'out_of_range:rate_to_usd'
+        end as row_issue
+
+    from typed
+
+    left join currencies
+        on typed.currency_code = currencies.currency_code
+
+),
+
+-- No updated_at: the key's own day is the only ordering, so the fingerprint breaks the tie.
+deduplicated as (
+
+    select
+        *,
+        coalesce(
+            row_issue,
+            case
+                when {{ version_rank(['currency_code', 'rate_date'], 'rate_date desc') }} > 1
+                    then 'duplicate_superseded:currency'
+            end
+        ) as rejection
+
+    from checked
+
+),
+
+final as (
+
+    select
+        rate_date,
+        currency_code,
+        rate_to_usd,
+        raw_key,
+        raw_row_hash,
+        raw_values,
+        {{ reason_code('rejection') }} as rejection_reason,
+        {{ reason_column('rejection') }} as rejection_column
+
+    from deduplicated
+
+)
+
+select * from final

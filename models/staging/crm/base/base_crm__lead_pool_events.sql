@@ -1,0 +1,145 @@
+{#-
+    Every raw shared-lead-pool event row, typed, with the reason it is rejected
+    (null when accepted). The export has no update time: among rows with the
+    same pool_event_id the latest event_at wins.
+-#}
+{%- set raw_columns = ['pool_event_id', 'lead_id', 'event_type', 'rep_id', 'event_at', 'reason'] -%}
+with
+
+source as (
+
+    select * from {{ raw_source('lead_pool_events') }}
+
+),
+
+categories as (
+
+    select * from {{ ref('category_synonyms') }}
+
+),
+
+leads as (
+
+    select * from {{ ref('base_crm__leads') }}
+
+),
+
+sales_reps as (
+
+    select * from {{ ref('base_crm__sales_reps') }}
+
+),
+
+-- One row per domain and normalised synonym.
+category_labels as (
+
+    select distinct
+        domain,
+        {{ normalize_label('synonym') }} as synonym_label,
+        canonical_value
+
+    from categories
+
+),
+
+typed as (
+
+    select
+        {{ clean_text('pool_event_id') }} as pool_event_id,
+        {{ clean_text('lead_id') }} as lead_id,
+        {{ normalize_label('event_type') }} as event_type_label,
+        {{ clean_text('rep_id') }} as rep_id,
+        {{ parse_timestamp('event_at') }} as event_at,
+        {{ normalize_label('reason') }} as event_reason,
+        {{ clean_text('pool_event_id') }} as raw_key,
+        {{ row_fingerprint(raw_columns) }} as raw_row_hash,
+        {{ raw_values_text(raw_columns) }} as raw_values
+
+    from source
+
+),
+
+categorised as (
+
+    select
+        typed.*,
+        type_lookup.canonical_value as event_type
+
+    from typed
+
+    left join category_labels as type_lookup
+        on type_lookup.domain = 'pool_event_type'
+        and typed.event_type_label = type_lookup.synonym_label
+
+),
+
+checked as (
+
+    select
+        *,
+        case
+            when pool_event_id is null then 'missing_key:pool_event_id'
+            when event_at is null then 'invalid_timestamp:event_at'
+            when event_type is null then 'unknown_category:event_type'
+        end as row_issue
+
+    from categorised
+
+),
+
+deduplicated as (
+
+    select
+        *,
+        coalesce(
+            row_issue,
+            case when {{ version_rank(['pool_event_id'], 'event_at desc') }} > 1 then 'duplicate_superseded:pool_event_id' end
+        ) as deduped_issue
+
+    from checked
+
+),
+
+referenced as (
+
+    select
+        deduplicated.*,
+        case
+            when deduplicated.deduped_issue is not null then deduplicated.deduped_issue
+            when leads.lead_id is null then 'orphan_reference:lead_id'
+            when deduplicated.rep_id is not null and sales_reps.rep_id is null
+                then 'orphan_reference:rep_id'
+        end as rejection
+
+    from deduplicated
+
+    left join leads
+        on deduplicated.lead_id = leads.lead_id
+        and leads.rejection_reason is null
+
+    left join sales_reps
+        on deduplicated.rep_id = sales_reps.rep_id
+        and sales_reps.rejection_reason is null
+
+),
+
+final as (
+
+    select
+        pool_event_id,
+        lead_id,
+        event_type,
+        rep_id,
+        event_at,
+        event_reason,
+        raw_key,
+        raw_row_hash,
+        raw_values,
+        {{ reason_code('rejection') }} as rejection_reason,
+        {{ reason_column('rejection') }} as rejection_column
+
+    from referenced
+
+)
+
+select * from final

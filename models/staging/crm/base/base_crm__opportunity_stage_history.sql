@@ -1,0 +1,146 @@
+{#-
+    Every raw stage change row, typed, with the reason it is rejected (null when
+    accepted). The export has no update time: among rows with the same
+    stage_history_id the latest entered_at wins.
+-#}
+{%- set raw_columns = ['stage_history_id', 'opportunity_id', 'stage', 'entered_at', 'changed_by_rep_id'] -%}
+with
+
+source as (
+
+    select * from {{ raw_source('opportunity_stage_history') }}
+
+),
+
+categories as (
+
+    select * from {{ ref('category_synonyms') }}
+
+),
+
+opportunities as (
+
+    select * from {{ ref('base_crm__opportunities') }}
+
+),
+
+sales_reps as (
+
+    select * from {{ ref('base_crm__sales_reps') }}
+
+),
+
+-- One row per domain and normalised synonym ("closed won" and "closed_won" fold together).
+category_labels as (
+
+    select distinct
+        domain,
+        {{ normalize_label('synonym') }} as synonym_label,
+        canonical_value
+
+    from categories
+
+),
+
+typed as (
+
+    select
+        {{ clean_text('stage_history_id') }} as stage_history_id,
+        {{ clean_text('opportunity_id') }} as opportunity_id,
+        {{ normalize_label('stage') }} as stage_label,
+        {{ parse_timestamp('entered_at') }} as entered_at,
+        {{ clean_text('changed_by_rep_id') }} as changed_by_rep_id,
+        {{ clean_text('stage_history_id') }} as raw_key,
+        {{ row_fingerprint(raw_columns) }} as raw_row_hash,
+        {{ raw_values_text(raw_columns) }} as raw_values
+
+    from source
+
+),
+
+categorised as (
+
+    select
+        typed.*,
+        stage_lookup.canonical_value as stage_name
+
+    from typed
+
+    left join category_labels as stage_lookup
+        on stage_lookup.domain = 'opportunity_stage'
+        and typed.stage_label = stage_lookup.synonym_label
+
+),
+
+checked as (
+
+    select
+        *,
+        case
+            when stage_history_id is null then 'missing_key:stage_history_id'
+            when entered_at is null then 'invalid_timestamp:entered_at'
+            when stage_name is null then 'unknown_category:stage'
+        end as row_issue
+
+    from categorised
+
+),
+
+deduplicated as (
+
+    select
+        *,
+        coalesce(
+            row_issue,
+            case
+                when {{ version_rank(['stage_history_id'], 'entered_at desc') }} > 1
+                    then 'duplicate_superseded:stage_history_id'
+            end
+        ) as deduped_issue
+
+    from checked
+
+),
+
+referenced as (
+
+    select
+        deduplicated.*,
+        case
+            when deduplicated.deduped_issue is not null then deduplicated.deduped_issue
+            when opportunities.opportunity_id is null then 'orphan_reference:opportunity_id'
+            when deduplicated.changed_by_rep_id is not null and sales_reps.rep_id is null
+                then 'orphan_reference:changed_by_rep_id'
+        end as rejection
+
+    from deduplicated
+
+    left join opportunities
+        on deduplicated.opportunity_id = opportunities.opportunity_id
+        and opportunities.rejection_reason is null
+
+    left join sales_reps
+        on deduplicated.changed_by_rep_id = sales_reps.rep_id
+        and sales_reps.rejection_reason is null
+
+),
+
+final as (
+
+    select
+        stage_history_id,
+        opportunity_id,
+        stage_name,
+        entered_at,
+        changed_by_rep_id,
+        raw_key,
+        raw_row_hash,
+        raw_values,
+        {{ reason_code('rejection') }} as rejection_reason,
+        {{ reason_column('rejection') }} as rejection_column
+
+    from referenced
+
+)
+
+select * from final

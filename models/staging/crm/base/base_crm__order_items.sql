@@ -1,0 +1,113 @@
+{#- Every raw order line, typed, with the reason it is rejected (null when accepted). -#}
+{%- set raw_columns = ['order_item_id', 'order_id', 'product_id', 'quantity', 'unit_price'] -%}
+with
+
+source as (
+
+    select * from {{ raw_source('order_items') }}
+
+),
+
+orders as (
+
+    select * from {{ ref('base_crm__orders') }}
+
+),
+
+products as (
+
+    select * from {{ ref('base_crm__products') }}
+
+),
+
+typed as (
+
+    select
+        {{ clean_text('order_item_id') }} as order_item_id,
+        {{ clean_text('order_id') }} as order_id,
+        {{ clean_text('product_id') }} as product_id,
+        {{ parse_integer('quantity') }} as quantity,
+        {{ parse_number('unit_price') }} as unit_price,
+        {{ clean_text('order_item_id') }} as raw_key,
+        {{ row_fingerprint(raw_columns) }} as raw_row_hash,
+        {{ raw_values_text(raw_columns) }} as raw_values
+
+    from source
+
+),
+
+checked as (
+
+    select
+        *,
+        case
+            when order_item_id is null then 'missing_key:order_item_id'
+            when quantity is null then 'invalid_number:quantity'
+            when quantity < 0 then 'negative_amount:quantity'
+            when quantity = 0 then 'out_of_range:quantity'
+            when unit_price is null then 'invalid_number:unit_price'
+            when unit_price < 0 then 'negative_amount:unit_price'
+        end as row_issue
+
+    from typed
+
+),
+
+-- No updated_at: the versions of a line are ordered by their row fingerprint only.
+deduplicated as (
+
+    select
+        *,
+        coalesce(
+            row_issue,
+            case
+                when {{ version_rank(['order_item_id'], 'raw_row_hash desc') }} > 1
+                    then 'duplicate_superseded:order_item_id'
+            end
+        ) as deduped_issue
+
+    from checked
+
+),
+
+referenced as (
+
+    select
+        deduplicated.*,
+        case
+            when deduplicated.deduped_issue is not null then deduplicated.deduped_issue
+            when orders.order_id is null then 'orphan_reference:order_id'
+            when products.product_id is null then 'orphan_reference:product_id'
+        end as rejection
+
+    from deduplicated
+
+    left join orders
+        on deduplicated.order_id = orders.order_id
+        and orders.rejection_reason is null
+
+    left join products
+        on deduplicated.product_id = products.product_id
+        and products.rejection_reason is null
+
+),
+
+final as (
+
+    select
+        order_item_id,
+        order_id,
+        product_id,
+        quantity,
+        unit_price,
+        raw_key,
+        raw_row_hash,
+        raw_values,
+        {{ reason_code('rejection') }} as rejection_reason,
+        {{ reason_column('rejection') }} as rejection_column
+
+    from referenced
+
+)
+
+select * from final

@@ -1,0 +1,162 @@
+{#- Every raw order row, typed, with the reason it is rejected (null when accepted). -#}
+{%- set raw_columns = [
+    'order_id', 'customer_id', 'ordered_at', 'status', 'channel', 'currency', 'discount_amount', 'sales_rep_id',
+    'updated_at',
+] -%}
+with
+
+source as (
+
+    select * from {{ raw_source('orders') }}
+
+),
+
+categories as (
+
+    select * from {{ ref('category_synonyms') }}
+
+),
+
+currencies as (
+
+    select * from {{ ref('currencies') }}
+
+),
+
+customers as (
+
+    select * from {{ ref('base_crm__customers') }}
+
+),
+
+sales_reps as (
+
+    select * from {{ ref('base_crm__sales_reps') }}
+
+),
+
+typed as (
+
+    select
+        {{ clean_text('order_id') }} as order_id,
+        {{ clean_text('customer_id') }} as customer_id,
+        {{ parse_timestamp('ordered_at') }} as ordered_at,
+        {{ normalize_label('status') }} as status_label,
+        {{ normalize_label('channel') }} as channel_label,
+        upper({{ clean_text('currency') }}) as currency_code,
+        cast(coalesce({{ parse_number('discount_amount') }}, 0) as {{ dbt.type_numeric() }}) as discount_amount,
+        {{ clean_text('sales_rep_id') }} as sales_rep_id,
+        {{ parse_timestamp('updated_at') }} as updated_at,
+        nullif(trim(discount_amount), '') as raw_discount_amount,
+        {{ parse_number('discount_amount') }} as parsed_discount_amount,
+        {{ clean_text('order_id') }} as raw_key,
+        {{ row_fingerprint(raw_columns) }} as raw_row_hash,
+        {{ raw_values_text(raw_columns) }} as raw_values
+
+    from source
+
+),
+
+categorised as (
+
+    select
+        typed.*,
+        status_lookup.canonical_value as order_status,
+        channel_lookup.canonical_value as sales_channel
+
+    from typed
+
+    left join categories as status_lookup
+        on status_lookup.domain = 'order_status'
+        and {{ normalize_label('status_lookup.synonym') }} = typed.status_label
+
+    left join categories as channel_lookup
+        on channel_lookup.domain = 'order_channel'
+        and {{ normalize_label('channel_lookup.synonym') }} = typed.channel_label
+
+),
+
+checked as (
+
+    select
+        categorised.*,
+        case
+            when categorised.order_id is null then 'missing_key:order_id'
+            when categorised.ordered_at is null then 'invalid_timestamp:ordered_at'
+            when categorised.updated_at is null then 'invalid_timestamp:updated_at'
+            when categorised.raw_discount_amount is not null and categorised.parsed_discount_amount is null
+                then 'invalid_number:discount_amount'
+            when categorised.discount_amount < 0 then 'negative_amount:discount_amount'
+            when categorised.order_status is null then 'unknown_category:status'
+            when categorised.channel_label is not null and categorised.sales_channel is null
+                then 'unknown_category:channel'
+            when currencies.currency_code is null then 'unknown_currency:currency'
+        end as row_issue
+
+    from categorised
+
+    left join currencies
+        on categorised.currency_code = currencies.currency_code
+
+),
+
+deduplicated as (
+
+    select
+        *,
+        coalesce(
+            row_issue,
+            case when {{ version_rank(['order_id'], 'updated_at desc') }} > 1 then 'duplicate_superseded:order_id' end
+        ) as deduped_issue
+
+    from checked
+
+),
+
+referenced as (
+
+    select
+        deduplicated.*,
+        case
+            when deduplicated.deduped_issue is not null then deduplicated.deduped_issue
+            when customers.customer_id is null then 'orphan_reference:customer_id'
+            when deduplicated.sales_rep_id is not null and sales_reps.rep_id is null
+                then 'orphan_reference:sales_rep_id'
+            when deduplicated.ordered_at < customers.created_at then 'before_customer_created:ordered_at'
+        end as rejection
+
+    from deduplicated
+
+    left join customers
+        on deduplicated.customer_id = customers.customer_id
+        and customers.rejection_reason is null
+
+    left join sales_reps
+        on deduplicated.sales_rep_id = sales_reps.rep_id
+        and sales_reps.rejection_reason is null
+
+),
+
+final as (
+
+    select
+        order_id,
+        customer_id,
+        ordered_at,
+        order_status,
+        sales_channel,
+        currency_code,
+        discount_amount,
+        sales_rep_id,
+        updated_at,
+        raw_key,
+        raw_row_hash,
+        raw_values,
+        {{ reason_code('rejection') }} as rejection_reason,
+        {{ reason_column('rejection') }} as rejection_column
+
+    from referenced
+
+)
+
+select * from final

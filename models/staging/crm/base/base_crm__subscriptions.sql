@@ -1,0 +1,204 @@
+{#- Every raw subscription contract row, typed, with the reason it is rejected (null when accepted). -#}
+{%- set raw_columns = [
+    'subscription_id', 'customer_id', 'product_id', 'plan', 'mrr', 'currency', 'contract_start_date',
+    'contract_end_date', 'status', 'renewal_of_subscription_id', 'cancelled_at', 'cancel_reason', 'updated_at',
+] -%}
+{#- A renewal must point at an accepted contract; a chain of renewals is resolved this many links deep. -#}
+{%- set renewal_passes = 5 -%}
+with
+
+source as (
+
+    select * from {{ raw_source('subscriptions') }}
+
+),
+
+categories as (
+
+    select * from {{ ref('category_synonyms') }}
+
+),
+
+currencies as (
+
+    select * from {{ ref('currencies') }}
+
+),
+
+customers as (
+
+    select * from {{ ref('base_crm__customers') }}
+
+),
+
+products as (
+
+    select * from {{ ref('base_crm__products') }}
+
+),
+
+typed as (
+
+    select
+        {{ clean_text('subscription_id') }} as subscription_id,
+        {{ clean_text('customer_id') }} as customer_id,
+        {{ clean_text('product_id') }} as product_id,
+        {{ normalize_label('plan') }} as plan_label,
+        {{ parse_number('mrr') }} as mrr,
+        upper({{ clean_text('currency') }}) as currency_code,
+        {{ parse_date('contract_start_date') }} as contract_start_date,
+        {{ parse_date('contract_end_date') }} as contract_end_date,
+        {{ normalize_label('status') }} as status_label,
+        {{ clean_text('renewal_of_subscription_id') }} as renewal_of_subscription_id,
+        {{ parse_timestamp('cancelled_at') }} as cancelled_at,
+        {{ clean_text('cancel_reason') }} as cancel_reason,
+        {{ parse_timestamp('updated_at') }} as updated_at,
+        nullif(trim(contract_end_date), '') as raw_contract_end_date,
+        nullif(trim(cancelled_at), '') as raw_cancelled_at,
+        {{ clean_text('subscription_id') }} as raw_key,
+        {{ row_fingerprint(raw_columns) }} as raw_row_hash,
+        {{ raw_values_text(raw_columns) }} as raw_values
+
+    from source
+
+),
+
+categorised as (
+
+    select
+        typed.*,
+        plan_lookup.canonical_value as plan,
+        status_lookup.canonical_value as subscription_status
+
+    from typed
+
+    left join categories as plan_lookup
+        on plan_lookup.domain = 'subscription_plan'
+        and {{ normalize_label('plan_lookup.synonym') }} = typed.plan_label
+
+    left join categories as status_lookup
+        on status_lookup.domain = 'subscription_status'
+        and {{ normalize_label('status_lookup.synonym') }} = typed.status_label
+
+),
+
+checked as (
+
+    select
+        categorised.*,
+        case
+            when categorised.subscription_id is null then 'missing_key:subscription_id'
+            when categorised.contract_start_date is null then 'invalid_timestamp:contract_start_date'
+            when categorised.raw_contract_end_date is not null and categorised.contract_end_date is null
+                then 'invalid_timestamp:contract_end_date'
+            when categorised.raw_cancelled_at is not null and categorised.cancelled_at is null
+                then 'invalid_timestamp:cancelled_at'
+            when categorised.updated_at is null then 'invalid_timestamp:updated_at'
+            when categorised.contract_end_date < categorised.contract_start_date then 'out_of_range:contract_end_date'
+            when categorised.mrr is null then 'invalid_number:mrr'
+            when categorised.mrr < 0 then 'negative_amount:mrr'
+            when categorised.plan is null then 'unknown_category:plan'
+            when categorised.subscription_status is null then 'unknown_category:status'
+            when currencies.currency_code is null then 'unknown_currency:currency'
+        end as row_issue
+
+    from categorised
+
+    left join currencies
+        on categorised.currency_code = currencies.currency_code
+
+),
+
+deduplicated as (
+
+    select
+        *,
+        coalesce(
+            row_issue,
+            case
+                when {{ version_rank(['subscription_id'], 'updated_at desc') }} > 1
+                    then 'duplicate_superseded:subscription_id'
+            end
+        ) as deduped_issue
+
+    from checked
+
+),
+
+-- The customer is compared by calendar date: a contract may start on the day the customer was created.
+referenced as (
+
+    select
+        deduplicated.*,
+        case
+            when deduplicated.deduped_issue is not null then deduplicated.deduped_issue
+            when customers.customer_id is null then 'orphan_reference:customer_id'
+            when products.product_id is null then 'orphan_reference:product_id'
+            when deduplicated.contract_start_date < cast(customers.created_at as date)
+                then 'before_customer_created:contract_start_date'
+        end as renewal_issue_0
+
+    from deduplicated
+
+    left join customers
+        on deduplicated.customer_id = customers.customer_id
+        and customers.rejection_reason is null
+
+    left join products
+        on deduplicated.product_id = products.product_id
+        and products.rejection_reason is null
+
+),
+
+{#-
+    Self-reference: a renewal must point at a contract accepted by this model.
+    Each pass rejects the renewals whose contract was rejected in the pass
+    before, so a rejection travels up a chain of renewals one link per pass.
+-#}
+{% for pass in range(1, renewal_passes + 1) %}
+renewal_pass_{{ pass }} as (
+
+    select
+        subscription.*,
+        case
+            when subscription.renewal_issue_{{ pass - 1 }} is not null then subscription.renewal_issue_{{ pass - 1 }}
+            when subscription.renewal_of_subscription_id is not null and renewed.subscription_id is null
+                then 'orphan_reference:renewal_of_subscription_id'
+        end as renewal_issue_{{ pass }}
+
+    from {% if pass == 1 %}referenced{% else %}renewal_pass_{{ pass - 1 }}{% endif %} as subscription
+
+    left join {% if pass == 1 %}referenced{% else %}renewal_pass_{{ pass - 1 }}{% endif %} as renewed
+        on subscription.renewal_of_subscription_id = renewed.subscription_id
+        and renewed.renewal_issue_{{ pass - 1 }} is null
+
+),
+
+{% endfor %}
+final as (
+
+    select
+        subscription_id,
+        customer_id,
+        product_id,
+        plan,
+        mrr,
+        currency_code,
+        contract_start_date,
+        contract_end_date,
+        subscription_status,
+        renewal_of_subscription_id,
+        cancelled_at,
+        cancel_reason,
+        updated_at,
+        raw_key,
+        raw_row_hash,
+        raw_values,
+        {{ reason_code('renewal_issue_' ~ renewal_passes) }} as rejection_reason,
+        {{ reason_column('renewal_issue_' ~ renewal_passes) }} as rejection_column
+
+    from renewal_pass_{{ renewal_passes }}
+
+)
+
+select * from final

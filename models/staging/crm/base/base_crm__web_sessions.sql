@@ -1,0 +1,181 @@
+{#-
+    Every raw web session row, typed, with the reason it is rejected (null when
+    accepted). The export has no update time: among rows with the same
+    session_id the latest started_at wins.
+-#}
+{%- set raw_columns = [
+    'session_id', 'visitor_id', 'customer_id', 'started_at', 'source', 'medium', 'campaign_id', 'landing_page',
+    'pageviews', 'duration_seconds', 'device', 'lead_id',
+] -%}
+with
+
+source as (
+
+    select * from {{ raw_source('web_sessions') }}
+
+),
+
+categories as (
+
+    select * from {{ ref('category_synonyms') }}
+
+),
+
+customers as (
+
+    select * from {{ ref('base_crm__customers') }}
+
+),
+
+campaigns as (
+
+    select * from {{ ref('base_crm__campaigns') }}
+
+),
+
+leads as (
+
+    select * from {{ ref('base_crm__leads') }}
+
+),
+
+-- One row per domain and normalised synonym.
+category_labels as (
+
+    select distinct
+        domain,
+        {{ normalize_label('synonym') }} as synonym_label,
+        canonical_value
+
+    from categories
+
+),
+
+typed as (
+
+    select
+        {{ clean_text('session_id') }} as session_id,
+        {{ clean_text('visitor_id') }} as visitor_id,
+        {{ clean_text('customer_id') }} as customer_id,
+        {{ parse_timestamp('started_at') }} as started_at,
+        {{ normalize_label('source') }} as traffic_source,
+        {{ normalize_label('medium') }} as traffic_medium,
+        {{ clean_text('campaign_id') }} as campaign_id,
+        {{ clean_text('landing_page') }} as landing_page,
+        {{ parse_integer('pageviews') }} as pageviews,
+        {{ parse_integer('duration_seconds') }} as duration_seconds,
+        {{ normalize_label('device') }} as device_label,
+        {{ clean_text('lead_id') }} as lead_id,
+        nullif(trim(pageviews), '') as raw_pageviews,
+        nullif(trim(duration_seconds), '') as raw_duration_seconds,
+        {{ clean_text('session_id') }} as raw_key,
+        {{ row_fingerprint(raw_columns) }} as raw_row_hash,
+        {{ raw_values_text(raw_columns) }} as raw_values
+
+    from source
+
+),
+
+categorised as (
+
+    select
+        typed.*,
+        device_lookup.canonical_value as device_type
+
+    from typed
+
+    left join category_labels as device_lookup
+        on device_lookup.domain = 'device'
+        and typed.device_label = device_lookup.synonym_label
+
+),
+
+checked as (
+
+    select
+        *,
+        case
+            when session_id is null then 'missing_key:session_id'
+            when started_at is null then 'invalid_timestamp:started_at'
+            when raw_pageviews is not null and pageviews is null then 'invalid_number:pageviews'
+            when raw_duration_seconds is not null and duration_seconds is null then 'invalid_number:duration_seconds'
+            when pageviews < 0 then 'negative_amount:pageviews'
+            when duration_seconds < 0 then 'negative_amount:duration_seconds'
+            when device_label is not null and device_type is null then 'unknown_category:device'
+        end as row_issue
+
+    from categorised
+
+),
+
+deduplicated as (
+
+    select
+        *,
+        coalesce(
+            row_issue,
+            case when {{ version_rank(['session_id'], 'started_at desc') }} > 1 then 'duplicate_superseded:session_id' end
+        ) as deduped_issue
+
+    from checked
+
+),
+
+referenced as (
+
+    select
+        deduplicated.*,
+        case
+            when deduplicated.deduped_issue is not null then deduplicated.deduped_issue
+            when deduplicated.customer_id is not null and customers.customer_id is null
+                then 'orphan_reference:customer_id'
+            when deduplicated.campaign_id is not null and campaigns.campaign_id is null
+                then 'orphan_reference:campaign_id'
+            when deduplicated.lead_id is not null and leads.lead_id is null
+                then 'orphan_reference:lead_id'
+            when deduplicated.started_at < customers.created_at
+                then 'before_customer_created:started_at'
+        end as rejection
+
+    from deduplicated
+
+    left join customers
+        on deduplicated.customer_id = customers.customer_id
+        and customers.rejection_reason is null
+
+    left join campaigns
+        on deduplicated.campaign_id = campaigns.campaign_id
+        and campaigns.rejection_reason is null
+
+    left join leads
+        on deduplicated.lead_id = leads.lead_id
+        and leads.rejection_reason is null
+
+),
+
+final as (
+
+    select
+        session_id,
+        visitor_id,
+        customer_id,
+        started_at,
+        traffic_source,
+        traffic_medium,
+        campaign_id,
+        landing_page,
+        pageviews,
+        duration_seconds,
+        device_type,
+        lead_id,
+        raw_key,
+        raw_row_hash,
+        raw_values,
+        {{ reason_code('rejection') }} as rejection_reason,
+        {{ reason_column('rejection') }} as rejection_column
+
+    from referenced
+
+)
+
+select * from final

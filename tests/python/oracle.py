@@ -1,0 +1,354 @@
+"""An independent Python re-implementation of the staging rules, for oracle tests.
+
+It reads the raw CSV exports as text and decides, row by row, what staging must
+accept, without any SQL: timestamp formats are parsed with ``datetime``,
+categories looked up in the seed CSV, duplicates resolved and references
+checked in plain Python. The tests compare what it computes with what dbt built.
+The rules are the ones written in DECISIONLOG.md and each base model's yml.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from crmwh.contract import TABLES_BY_NAME
+
+ROOT = Path(__file__).resolve().parents[2]
+LOOKUPS = ROOT / "seeds" / "lookups"
+
+# dbt seed (agate) reads these cell values as NULL; files read in place keep only '' as NULL.
+SEED_NULLS = {"", "na", "n/a", "none", "null", "."}
+
+Row = dict[str, str | None]
+
+# --- value rules --------------------------------------------------------------------------
+
+_ZONE = re.compile(r"\s*(Z|UTC|[+-]\d{2}:?\d{2})$")
+_TIME = r"(?: (\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?"
+_LAYOUTS = (
+    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME + "$"), ("y", "m", "d")),
+    (re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})" + _TIME + "$"), ("d", "m", "y")),
+    (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})" + _TIME + "$"), ("m", "d", "y")),
+    (re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})" + _TIME + "$"), ("y", "m", "d")),
+)
+
+
+def parse_ts(value: str | None) -> datetime | None:
+    """UTC datetime of an accepted timestamp text, else None."""
+    if value is None:
+        return None
+    text = value.strip(" ")
+    offset = 0
+    zone = _ZONE.search(text)
+    if zone:
+        designator = zone.group(1)
+        if designator not in ("Z", "UTC"):
+            digits = designator.replace(":", "")
+            sign = -1 if digits[0] == "-" else 1
+            offset = sign * (int(digits[1:3]) * 60 + int(digits[3:5]))
+        text = text[: zone.start()]
+    text = text.replace("T", " ")
+    for pattern, order in _LAYOUTS:
+        match = pattern.match(text)
+        if not match:
+            continue
+        parts = dict(zip(order, match.groups()[:3], strict=True))
+        hour, minute, second, fraction = match.groups()[3:]
+        try:
+            moment = datetime(
+                int(parts["y"]), int(parts["m"]), int(parts["d"]),
+                int(hour or 0), int(minute or 0), int(second or 0),
+                int((fraction or "0").ljust(6, "0")),
+            )
+        except ValueError:
+            return None
+        return moment - timedelta(minutes=offset)
+    return None
+
+
+def parse_day(value: str | None) -> date | None:
+    moment = parse_ts(value)
+    return moment.date() if moment else None
+
+
+_NUMBER = re.compile(r"^[+-]?\d{1,15}(\.\d{1,6})?$")
+_RATE = re.compile(r"^[+-]?\d{1,15}(\.\d{1,12})?$")  # fx rates keep 12 decimals
+_INTEGER = re.compile(r"^[+-]?\d{1,9}$")
+
+
+def parse_number(value: str | None, pattern: re.Pattern[str] = _NUMBER) -> Decimal | None:
+    if value is None or not pattern.match(value.strip(" ")):
+        return None
+    return Decimal(value.strip(" "))
+
+
+def parse_int(value: str | None) -> int | None:
+    if value is None or not _INTEGER.match(value.strip(" ")):
+        return None
+    return int(value.strip(" "))
+
+
+def clean(value: str | None) -> str | None:
+    if value is None:
+        return None
+    text = re.sub(r"\s+", " ", unicodedata.normalize("NFC", value).strip(" "))
+    return text or None
+
+
+def label(value: str | None) -> str | None:
+    if value is None:
+        return None
+    text = re.sub(r"[\s_-]+", "_", unicodedata.normalize("NFC", value).strip(" ").lower())
+    return text or None
+
+
+def fingerprint(row: Row, columns: list[str]) -> str:
+    return hashlib.md5("|".join(row[c] or "" for c in columns).encode()).hexdigest()
+
+
+def load_categories() -> dict[str, dict[str, str]]:
+    mapping: dict[str, dict[str, str]] = {}
+    with (LOOKUPS / "category_synonyms.csv").open(encoding="utf-8") as handle:
+        for record in csv.DictReader(handle):
+            mapping.setdefault(record["domain"], {})[label(record["synonym"]) or ""] = record["canonical_value"]
+    return mapping
+
+
+def load_currencies() -> set[str]:
+    with (LOOKUPS / "currencies.csv").open(encoding="utf-8") as handle:
+        return {record["currency_code"] for record in csv.DictReader(handle)}
+
+
+def read_raw(folder: Path, table: str, seed_nulls: bool = True) -> list[Row]:
+    """The raw rows as dbt sees them: every value text, NULL for an empty cell (and seed null tokens)."""
+    nulls = SEED_NULLS if seed_nulls else {""}
+    with (folder / f"raw_{table}.csv").open(encoding="utf-8", newline="") as handle:
+        return [
+            {key: (None if value.lower() in nulls else value) for key, value in record.items()}
+            for record in csv.DictReader(handle)
+        ]
+
+
+# --- table rules --------------------------------------------------------------------------
+
+
+@dataclass
+class Rules:
+    """What staging checks on one raw table (see the base model's yml)."""
+
+    key: tuple[str, ...]
+    newest: str | None  # dedupe: the latest value of this timestamp wins; None = fingerprint only
+    required_ts: tuple[str, ...] = ()
+    optional_ts: tuple[str, ...] = ()
+    categories: dict[str, tuple[str, bool]] = field(default_factory=dict)  # column -> (domain, required)
+    currency: str | None = None
+    extra: Callable[[Row], bool] | None = None  # further single-row rule; False = rejected
+    parents: dict[str, tuple[str, bool]] = field(default_factory=dict)  # fk column -> (table, required)
+    before_customer: str | None = None  # event column compared with the customer's created_at
+
+
+def _num(row: Row, column: str, required: bool = True, minimum: Decimal | None = Decimal(0)) -> bool:
+    raw = clean(row[column])
+    if raw is None:
+        return not required
+    value = parse_number(raw)
+    return value is not None and (minimum is None or value >= minimum)
+
+
+def _int(row: Row, column: str, required: bool = True, minimum: int | None = 0) -> bool:
+    raw = clean(row[column])
+    if raw is None:
+        return not required
+    value = parse_int(raw)
+    return value is not None and (minimum is None or value >= minimum)
+
+
+def _bool(row: Row, column: str, required: bool = True) -> bool:
+    raw = clean(row[column])
+    if raw is None:
+        return not required
+    return raw.lower() in {"true", "t", "yes", "y", "1", "false", "f", "no", "n", "0"}
+
+
+def _not_before(row: Row, later: str, earlier: str) -> bool:
+    a, b = parse_ts(row[later]), parse_ts(row[earlier])
+    return a is None or b is None or a >= b
+
+
+def _survey_score(row: Row) -> bool:
+    kind = label(row["survey_type"])
+    score = parse_number(clean(row["score"]))
+    if score is None:
+        return False
+    if kind == "nps":
+        low, high = 0, 10
+    elif kind == "csat":
+        low, high = 1, 5
+    else:
+        scale = re.match(r"^\s*(\d+)\s*-\s*(\d+)\s*$", row["ces_scale"] or "")
+        if not scale:
+            return False
+        low, high = int(scale.group(1)), int(scale.group(2))
+    return low <= score <= high
+
+
+def _loyalty(row: Row) -> bool:
+    points = parse_int(clean(row["points"]))
+    kind = label(row["txn_type"])
+    if points is None:
+        return False
+    return not ((kind == "earn" and points < 0) or (kind in ("redeem", "expire") and points > 0))
+
+
+RULES: dict[str, Rules] = {
+    "sales_reps": Rules(
+        ("rep_id",), "updated_at", ("updated_at",), ("hire_date",),
+        {"region": ("rep_region", True), "status": ("rep_status", True)},
+        parents={"manager_rep_id": ("sales_reps", False)},
+    ),
+    "customers": Rules(
+        ("customer_id",), "updated_at", ("created_at", "updated_at"), ("birth_date",),
+        {"customer_type": ("customer_type", True), "segment": ("customer_segment", False), "gender": ("gender", False)},
+        parents={"owner_rep_id": ("sales_reps", False)},
+    ),
+    "products": Rules(
+        ("product_id",), "updated_at", ("updated_at",), ("launched_at",), currency="currency",
+        extra=lambda r: _num(r, "list_price") and _num(r, "unit_cost") and _bool(r, "is_subscription"),
+    ),
+    "fx_rates": Rules(
+        ("currency", "rate_date"), None, ("rate_date",), currency="currency",
+        extra=lambda r: (parse_number(clean(r["rate_to_usd"]), _RATE) or 0) > 0,
+    ),
+    "orders": Rules(
+        ("order_id",), "updated_at", ("ordered_at", "updated_at"),
+        categories={"status": ("order_status", True), "channel": ("order_channel", False)},
+        currency="currency", extra=lambda r: _num(r, "discount_amount", required=False),
+        parents={"customer_id": ("customers", True), "sales_rep_id": ("sales_reps", False)},
+        before_customer="ordered_at",
+    ),
+    "order_items": Rules(
+        ("order_item_id",), None,
+        extra=lambda r: _int(r, "quantity", minimum=1) and _num(r, "unit_price"),
+        parents={"order_id": ("orders", True), "product_id": ("products", True)},
+    ),
+}
+
+# Dependency order for the reference checks.
+ORDER = ("sales_reps", "customers", "products", "fx_rates", "orders", "order_items")
+
+
+@dataclass
+class Accepted:
+    """The accepted rows of one table, by natural key."""
+
+    rows: dict[tuple[str | None, ...], Row]
+
+
+def accept(table: str, raw: list[Row], accepted: dict[str, Accepted]) -> Accepted:
+    """Apply the rules of one table; parents must already be in ``accepted``."""
+    rules = RULES[table]
+    columns = TABLES_BY_NAME[table].column_names
+    categories = load_categories()
+    currencies = load_currencies()
+    valid: list[Row] = []
+    for row in raw:
+        if any(clean(row[k]) is None for k in rules.key):
+            continue
+        if any(parse_ts(row[c]) is None for c in rules.required_ts):
+            continue
+        if any(clean(row[c]) is not None and parse_ts(row[c]) is None for c in rules.optional_ts):
+            continue
+        if rules.currency and (clean(row[rules.currency]) or "").upper() not in currencies:
+            continue
+        ok = True
+        for column, (domain, required) in rules.categories.items():
+            value = label(row[column])
+            if (value is None and required) or (value is not None and value not in categories.get(domain, {})):
+                ok = False
+        if not ok or (rules.extra and not rules.extra(row)):
+            continue
+        valid.append(row)
+    # dedupe: latest `newest` first, then the larger fingerprint
+    best: dict[tuple[str | None, ...], tuple[tuple, Row]] = {}
+    for row in valid:
+        key = tuple(clean(row[k]) if k != "rate_date" else str(parse_day(row[k])) for k in rules.key)
+        if table == "fx_rates":
+            key = ((clean(row["currency"]) or "").upper(), str(parse_day(row["rate_date"])))
+        rank = (parse_ts(row[rules.newest]) if rules.newest else datetime.min, fingerprint(row, columns))
+        if key not in best or rank > best[key][0]:
+            best[key] = (rank, row)
+    survivors = {key: row for key, (_, row) in best.items()}
+    # references to accepted parents; self-references against the survivors
+    result: dict[tuple[str | None, ...], Row] = {}
+    for key, row in survivors.items():
+        ok = True
+        for column, (parent, required) in rules.parents.items():
+            value = clean(row[column])
+            if value is None:
+                ok = ok and not required
+                continue
+            pool = survivors if parent == table else accepted[parent].rows
+            ok = ok and (value,) in pool
+        if ok and rules.before_customer:
+            customer = accepted["customers"].rows.get((clean(row["customer_id"]),))
+            ok = customer is not None and parse_ts(row[rules.before_customer]) >= parse_ts(customer["created_at"])
+        if ok:
+            result[key] = row
+    return Accepted(result)
+
+
+def accept_all(folder: Path, seed_nulls: bool = True) -> dict[str, Accepted]:
+    accepted: dict[str, Accepted] = {}
+    for table in ORDER:
+        accepted[table] = accept(table, read_raw(folder, table, seed_nulls), accepted)
+    return accepted
+
+
+def fx_rate(rates: dict[tuple[str, date], Decimal], currency: str, day: date) -> Decimal:
+    """Rate to USD on the day, or the latest earlier one."""
+    for back in range(0, 3660):
+        found = rates.get((currency, day - timedelta(days=back)))
+        if found is not None:
+            return found
+    raise KeyError((currency, day))
+
+
+def customer_figures(accepted: dict[str, Accepted]) -> dict[str, tuple[int, Decimal, int]]:
+    """Per customer: (revenue orders, net revenue in USD, order lines). Net = items - discount, revenue orders only.
+
+    Unrounded: the marts round each order line to the cent, so a customer's total may differ by up
+    to a cent per line (the third figure says how many lines).
+    """
+    categories = load_categories()["order_status"]
+    rates = {
+        ((clean(r["currency"]) or "").upper(), parse_day(r["rate_date"])): parse_number(clean(r["rate_to_usd"]), _RATE)
+        for r in accepted["fx_rates"].rows.values()
+    }
+    gross: dict[str, Decimal] = {}
+    lines: dict[str, int] = {}
+    for item in accepted["order_items"].rows.values():
+        order_id = clean(item["order_id"]) or ""
+        line = Decimal(parse_int(clean(item["quantity"])) or 0) * (parse_number(clean(item["unit_price"])) or Decimal(0))
+        gross[order_id] = gross.get(order_id, Decimal(0)) + line
+        lines[order_id] = lines.get(order_id, 0) + 1
+    figures: dict[str, tuple[int, Decimal, int]] = {}
+    for (order_id,), order in accepted["orders"].rows.items():
+        status = categories[label(order["status"]) or ""]
+        if status in ("cancelled", "refunded"):
+            continue
+        customer = clean(order["customer_id"]) or ""
+        discount = parse_number(clean(order["discount_amount"])) or Decimal(0)
+        day = parse_day(order["ordered_at"])
+        rate = fx_rate(rates, (clean(order["currency"]) or "").upper(), day)
+        net = (gross.get(order_id or "", Decimal(0)) - discount) * rate
+        count, total, line_count = figures.get(customer, (0, Decimal(0), 0))
+        figures[customer] = (count + 1, total + net, line_count + lines.get(order_id or "", 0))
+    return figures

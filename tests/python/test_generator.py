@@ -1,0 +1,293 @@
+"""Tests of the raw-data generator (crmwh.generate): determinism, shape, dirty rows, truth, demo seeds."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import optimize, special
+
+from crmwh import gen_check
+from crmwh.contract import DIRTY_KINDS, TABLES
+from crmwh.gen_schema import KINDS, SPECS
+from crmwh.gen_vocab import (
+    CANONICAL,
+    FOREIGN_NAME_COLUMNS,
+    LANGUAGES,
+    SYNONYMS,
+    UNKNOWN_CATEGORY_COLUMNS,
+    UNKNOWN_VALUES,
+    synonym_lookup,
+)
+from crmwh.generate import TIERS, generate, main
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT / "seeds" / "raw"
+SMALL = 300
+
+
+def run(out: Path, customers: int = SMALL, **kwargs) -> dict:
+    return generate(out, customers, quiet=True, **kwargs)
+
+
+def files(directory: Path) -> list[str]:
+    return sorted(str(p.relative_to(directory)) for p in directory.rglob("*") if p.is_file())
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("small")
+    run(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def small_clean(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("small_clean")
+    run(out, dirty_rate=0.0)
+    return out
+
+
+@pytest.fixture(scope="module")
+def dirty_rows(small: Path) -> pd.DataFrame:
+    return pd.read_csv(small / "_meta" / "dirty_rows.csv", dtype=str, keep_default_na=False)
+
+
+def test_help_exits_cleanly(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    assert "--tier" in capsys.readouterr().out
+
+
+def test_one_file_per_table_with_contract_header(small: Path) -> None:
+    expected = sorted([f"{t.raw_name}.csv" for t in TABLES] + ["_meta/dirty_rows.csv", "_meta/truth.json"])
+    assert files(small) == expected
+    for t in TABLES:
+        with open(small / f"{t.raw_name}.csv", encoding="utf-8") as fh:
+            assert fh.readline().rstrip("\n") == ",".join(t.column_names)
+
+
+def test_same_seed_gives_identical_bytes(small: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    run(again)
+    assert files(again) == files(small)
+    match, mismatch, errors = filecmp.cmpfiles(small, again, files(small), shallow=False)
+    assert not mismatch and not errors
+
+
+def test_other_seed_gives_other_data(small: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    run(other, seed=7)
+    for name in ("raw_customers.csv", "raw_orders.csv", "raw_web_sessions.csv"):
+        assert (other / name).read_bytes() != (small / name).read_bytes()
+
+
+def test_meta_dir_option(tmp_path: Path) -> None:
+    run(tmp_path / "out", meta=tmp_path / "meta", customers=60)
+    assert (tmp_path / "meta" / "dirty_rows.csv").exists()
+    assert (tmp_path / "meta" / "truth.json").exists()
+    assert not (tmp_path / "out" / "_meta").exists()
+
+
+def test_sizes_scale_with_customers(small: Path, tmp_path: Path) -> None:
+    double = tmp_path / "double"
+    run(double, customers=2 * SMALL)
+    a = json.loads((small / "_meta" / "truth.json").read_text())["expected_accepted_rows"]
+    b = json.loads((double / "_meta" / "truth.json").read_text())["expected_accepted_rows"]
+    assert a["customers"] == SMALL and b["customers"] == 2 * SMALL
+    for table in ("orders", "order_items", "web_sessions", "leads", "support_tickets", "loyalty_points"):
+        assert 1.6 < b[table] / a[table] < 2.5, table
+    assert a["fx_rates"] == b["fx_rates"] == 7 * 1096  # every currency every day of 3 years
+
+
+def test_volumes_per_customer(small: Path) -> None:
+    rows = json.loads((small / "_meta" / "truth.json").read_text())["expected_accepted_rows"]
+    per = {t: rows[t] / SMALL for t in rows}
+    assert 6 <= per["orders"] <= 12
+    assert 1.8 <= rows["order_items"] / rows["orders"] <= 3.0
+    assert 15 <= per["web_sessions"] <= 30
+    assert 1.0 <= per["leads"] <= 1.5
+
+
+def test_every_dirty_kind_in_every_table_where_it_applies(dirty_rows: pd.DataFrame) -> None:
+    assert set(dirty_rows["kind"]) == set(DIRTY_KINDS)
+    for table, spec in SPECS.items():
+        found = set(dirty_rows.loc[dirty_rows["table"] == table, "kind"])
+        assert found == set(spec.kinds()), table
+    reasons = dirty_rows["kind"].map(lambda k: DIRTY_KINDS[k] or "")
+    assert (reasons == dirty_rows["expected_reason"]).all()
+
+
+def test_null_key_rows_are_identified_by_row_number(small: Path, dirty_rows: pd.DataFrame) -> None:
+    nulls = dirty_rows[dirty_rows["kind"] == "null_key"]
+    for table, rows in nulls.groupby("table"):
+        t = next(t for t in TABLES if t.name == table)
+        df = gen_check.load(small, table)
+        for row in rows["row_number"].astype(int):
+            assert (df.iloc[row - 1][list(t.key)] == "").any()
+
+
+def test_each_dirty_row_has_exactly_its_problem(small: Path) -> None:
+    assert gen_check.check_rejections(small) == []
+
+
+def test_clean_rows_are_realistic_and_consistent(small: Path) -> None:
+    assert gen_check.check_realism(small) == []
+
+
+def test_repairable_values_map_back_to_clean_values(small: Path, small_clean: Path) -> None:
+    """The same run without dirty rows equals the dirty run minus rejections, up to repairable values."""
+    assert gen_check.check_repairs(small, small_clean) == []
+
+
+def test_several_chunks_stay_consistent(tmp_path: Path) -> None:
+    """Ids stay unique and references valid across customer chunks (tiers M and L use many chunks)."""
+    out = tmp_path / "chunks"
+    generate(out, 500, quiet=True, chunk_customers=200)
+    assert gen_check.check_rejections(out) == []
+    assert gen_check.check_realism(out) == []
+
+
+def test_clean_run_has_no_dirty_rows(small_clean: Path) -> None:
+    truth = json.loads((small_clean / "_meta" / "truth.json").read_text())
+    assert truth["dirty_total"] == 0
+    assert (small_clean / "_meta" / "dirty_rows.csv").read_text().count("\n") == 1
+
+
+def test_parquet_holds_the_same_rows_as_csv(small: Path, tmp_path: Path) -> None:
+    pq_dir = tmp_path / "pq"
+    run(pq_dir, fmt="parquet")
+    import pyarrow.parquet as pq
+
+    for t in TABLES:
+        schema = pq.read_schema(pq_dir / f"{t.raw_name}.parquet")
+        assert schema.names == t.column_names
+        assert all(str(f.type) == "string" for f in schema)
+        from_csv = gen_check.load(small, t.name)
+        from_pq = pd.read_parquet(pq_dir / f"{t.raw_name}.parquet").fillna("")
+        pd.testing.assert_frame_equal(from_csv, from_pq, check_dtype=False)
+    assert (pq_dir / "_meta" / "dirty_rows.csv").read_bytes() == (small / "_meta" / "dirty_rows.csv").read_bytes()
+
+
+def test_truth_json(small: Path, dirty_rows: pd.DataFrame) -> None:
+    truth = json.loads((small / "_meta" / "truth.json").read_text())
+    for name in ("r", "alpha", "a", "b"):
+        assert truth["bgnbd"][name] > 0
+    for name in ("p", "q", "gamma"):
+        assert truth["gamma_gamma"][name] > 0
+    assert truth["seed"] == 42 and truth["as_of_date"] == "2026-06-30" and truth["history_start_date"] == "2023-07-01"
+    for t in TABLES:
+        lines = (small / f"{t.raw_name}.csv").read_bytes().count(b"\n") - 1
+        assert truth["row_counts"][t.name] == len(gen_check.load(small, t.name)), t.name
+        assert lines >= truth["row_counts"][t.name]  # quoted values may hold line breaks
+        counts = dirty_rows[dirty_rows["table"] == t.name]["kind"].value_counts().to_dict()
+        assert truth["dirty_counts"][t.name] == counts
+    assert truth["dirty_total"] == len(dirty_rows)
+
+
+def test_text_is_utf8_multilingual_and_formats_are_canonical(small: Path) -> None:
+    customers = gen_check.load(small, "customers")
+    assert set(customers["country"]) >= {"US", "GB", "VN", "IR", "CN", "RU"}
+    text = "".join(customers["full_name"]) + "".join(customers["city"])
+    scripts = {
+        "vietnamese": any(ch in text for ch in "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"),
+        "persian": any("\u0600" <= ch <= "\u06ff" for ch in text),
+        "chinese": any("\u4e00" <= ch <= "\u9fff" for ch in text),
+        "russian": any("\u0400" <= ch <= "\u04ff" for ch in text),
+    }
+    assert all(scripts.values()), scripts
+    orders = gen_check.load(small, "orders")
+    assert orders["ordered_at"].str.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ").mean() > 0.95
+    assert orders["discount_amount"].str.fullmatch(r"\d+\.\d\d").mean() > 0.95
+    tickets = gen_check.load(small, "support_tickets")
+    assert set(tickets["is_escalated"]) <= {"true", "false", ""}
+    dates = gen_check.load(small, "campaigns")["start_date"]
+    assert dates.str.fullmatch(r"\d{4}-\d\d-\d\d").mean() > 0.8
+
+
+def test_fx_rates_cover_every_currency_every_day(small: Path) -> None:
+    fx = gen_check.load(small, "fx_rates")
+    rate = pd.to_numeric(fx["rate_to_usd"], errors="coerce")
+    days = pd.to_datetime(fx["rate_date"], format="%Y-%m-%d", errors="coerce")
+    ok = rate.notna() & (rate > 0) & days.between("2023-07-01", "2026-06-30") & (fx["currency"] != "")
+    clean = fx[ok].drop_duplicates()
+    assert len(clean) == 7 * 1096
+    assert (clean[clean["currency"] == "USD"]["rate_to_usd"].astype(float) == 1.0).all()
+
+
+# --- vocabulary ------------------------------------------------------------------------
+def test_synonyms_are_unambiguous_and_complete() -> None:
+    lookup = synonym_lookup()
+    for domain, by_canonical in SYNONYMS.items():
+        seen: dict[str, str] = {}
+        for canonical, by_lang in by_canonical.items():
+            assert set(by_lang) == {*LANGUAGES, "en"}, (domain, canonical)
+            for words in by_lang.values():
+                for word in words:
+                    assert seen.setdefault(word, canonical) == canonical, (domain, word)
+                    assert unicodedata.is_normalized("NFC", word)
+                    assert word != canonical
+        assert set(lookup[domain].values()) == set(CANONICAL[domain])
+    for domain, unknown in UNKNOWN_VALUES.items():
+        for value in unknown:
+            assert value not in CANONICAL[domain]
+            assert value not in lookup.get(domain, {})
+
+
+def test_category_columns_match_schema() -> None:
+    for (table, col), domain in UNKNOWN_CATEGORY_COLUMNS.items():
+        assert KINDS[table][col].vocab == CANONICAL[domain], (table, col)
+        assert SPECS[table].category_col == col
+    for (table, col) in FOREIGN_NAME_COLUMNS:
+        assert SPECS[table].foreign_col == col
+
+
+# --- ground truth ----------------------------------------------------------------------
+def _bgnbd_negll(params: np.ndarray, x: np.ndarray, tx: np.ndarray, T: np.ndarray) -> float:  # noqa: N803
+    r, alpha, a, b = np.exp(params)
+    ln_a1 = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha)
+    ln_a2 = special.betaln(a, b + x) - special.betaln(a, b)
+    ln_a3 = -(r + x) * np.log(alpha + T)
+    ln_a4 = np.where(x > 0, np.log(a) - np.log(np.maximum(b + x - 1, 1e-9)) - (r + x) * np.log(alpha + tx), -np.inf)
+    return -np.sum(ln_a1 + ln_a2 + np.logaddexp(ln_a3, ln_a4))
+
+
+def test_bgnbd_parameters_are_recoverable_from_demo_orders() -> None:
+    """Fit BG/NBD on the committed demo orders; the true parameters must be in the same ballpark."""
+    if not (SEEDS / "raw_orders.csv").exists():
+        pytest.skip("demo seeds not generated")
+    truth = json.loads((SEEDS / "_meta" / "truth.json").read_text())
+    orders = gen_check.load(SEEDS, "orders")
+    when = pd.to_datetime(orders["ordered_at"], format="%Y-%m-%dT%H:%M:%SZ", errors="coerce", utc=True)
+    valid = orders["status"].isin(["placed", "paid", "shipped", "completed"]) & when.notna()
+    df = pd.DataFrame({"c": orders["customer_id"][valid], "t": when[valid]}).drop_duplicates()
+    end = pd.Timestamp(truth["as_of_date"], tz="UTC") + pd.Timedelta(days=1)
+    g = df.groupby("c")["t"]
+    first, last, n = g.min(), g.max(), g.count()
+    week = pd.Timedelta(days=7)
+    x, tx, T = (n - 1).to_numpy(float), ((last - first) / week).to_numpy(), ((end - first) / week).to_numpy()  # noqa: N806
+    fit = optimize.minimize(_bgnbd_negll, np.zeros(4), args=(x, tx, T), method="Nelder-Mead", options={"maxiter": 4000})
+    r, alpha, a, b = np.exp(fit.x)
+    t = truth["bgnbd"]
+    assert 0.5 < (r / alpha) / (t["r"] / t["alpha"]) < 2.0  # mean purchase rate
+    assert 0.5 < (a / (a + b)) / (t["a"] / (t["a"] + t["b"])) < 2.0  # mean drop-out probability
+
+
+# --- committed demo seeds ----------------------------------------------------------------
+def test_committed_demo_seeds_equal_a_fresh_demo_run(tmp_path: Path) -> None:
+    """seeds/raw holds exactly what `python -m crmwh.generate --tier demo --out seeds/raw` writes."""
+    if not (SEEDS / "raw_orders.csv").exists():
+        pytest.skip("demo seeds not generated yet")
+    fresh = tmp_path / "demo"
+    generate(fresh, TIERS["demo"], tier="demo", quiet=True)
+    names = files(fresh)
+    committed = [n for n in files(SEEDS) if n.startswith("raw_") or n.startswith("_meta/")]
+    assert committed == names
+    match, mismatch, errors = filecmp.cmpfiles(SEEDS, fresh, names, shallow=False)
+    assert not mismatch and not errors, mismatch
