@@ -48,8 +48,9 @@ def build(served: Path, extra_dbt_args: list[str]) -> int:
     env = dict(os.environ, CRM_TARGET="duckdb", CRM_DUCKDB_PATH=str(fresh))
     dbt_args = ["build", *extra_dbt_args]
     if env.get("CRM_RAW_DIR", "").strip():
-        # raw tables are read in place: the demo seeds are not needed
-        dbt_args += ["--exclude", "path:seeds/raw"]
+        # raw tables are read in place: the demo seeds are not needed, and the
+        # unit tests (which mock the seeds) belong to the demo build
+        dbt_args += ["--exclude", "path:seeds/raw", "test_type:unit"]
     code = run_dbt(dbt_args, env)
     if code != 0:
         for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):

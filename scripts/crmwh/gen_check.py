@@ -35,7 +35,14 @@ from crmwh.gen_vocab import (
     synonym_lookup,
 )
 
-TS_FORMATS = ("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S%z", "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%m/%d/%Y %H:%M:%S", "%Y/%m/%d %H:%M:%S")
+TS_FORMATS = (
+    "%Y-%m-%dT%H:%M:%SZ",
+    "%Y-%m-%dT%H:%M:%S%z",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M:%S",
+    "%Y/%m/%d %H:%M:%S",
+)
 DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%m/%d/%Y", "%Y/%m/%d")
 # parents first, so orphan checks can use the accepted keys of the parent
 ORDER = (
@@ -85,6 +92,14 @@ def parse_time(values: pd.Series, kind: str) -> pd.Series:
         ok = parsed.notna()
         out.loc[parsed.index[ok]] = parsed[ok]
         todo.loc[parsed.index[ok]] = False
+    return out
+
+
+def key_text(df: pd.DataFrame, key: tuple[str, ...]) -> pd.Series:
+    """The natural key as written, components joined with '|'."""
+    out = df[key[0]].astype(str)
+    for col in key[1:]:
+        out = out + "|" + df[col].astype(str)
     return out
 
 
@@ -159,7 +174,7 @@ def _reasons(tables: dict[str, pd.DataFrame]) -> dict[str, dict[str, np.ndarray]
                 flag((df[col] != "") & ~df[col].isin(ok_keys), "orphan_reference")
         # duplicates: among rows that pass, the latest updated_at (then the last row) wins
         clean = ~failing()
-        keys = df[list(t.key)].agg("|".join, axis=1) if len(t.key) > 1 else df[t.key[0]]
+        keys = key_text(df, t.key)
         sub = pd.DataFrame({"key": keys, "pos": np.arange(n)})[clean]
         if "updated_at" in df:
             sub["when"] = times["updated_at"][clean]
@@ -203,7 +218,7 @@ def check_rejections(directory: Path, meta: Path | None = None) -> list[str]:
         # exact copies of rows without updated_at: either twin may be the one rejected
         dup_exp = expected == "duplicate_superseded"
         dup_got = found == "duplicate_superseded"
-        keys = df[list(t.key)].agg("|".join, axis=1).to_numpy() if n else np.array([])
+        keys = key_text(df, t.key).to_numpy()
         if sorted(keys[dup_exp]) != sorted(keys[dup_got]):
             problems.append(f"{t.name}: rejected duplicate keys differ from the expected ones")
         other = ~dup_exp & ~dup_got & (count <= 1)
@@ -268,7 +283,9 @@ def check_repairs(dirty_dir: Path, clean_dir: Path, meta: Path | None = None) ->
             if kind is None:
                 problems.append(f"{t.name} row {row} {col}: {d_rows.iat[i, j]!r} != clean {c.iat[i, j]!r}, not listed")
             elif not _repaired(kind, t.name, col, d_rows.iat[i, j], c.iat[i, j]):
-                problems.append(f"{t.name} row {row} {col}: {kind} {d_rows.iat[i, j]!r} does not repair to {c.iat[i, j]!r}")
+                problems.append(
+                    f"{t.name} row {row} {col}: {kind} {d_rows.iat[i, j]!r} does not repair to {c.iat[i, j]!r}"
+                )
         missing = set(repaired) - seen
         if missing:
             problems.append(f"{t.name}: listed repairable values identical to clean: {sorted(missing)[:5]}")

@@ -96,8 +96,12 @@ CONSUMER_WEEKDAY = np.array([1.06, 1.00, 0.97, 0.98, 1.00, 0.92, 1.07])
 BUSINESS_MONTH = np.array([0.95, 1.00, 1.05, 1.00, 1.00, 0.95, 0.85, 0.80, 1.00, 1.05, 1.05, 0.90])
 BUSINESS_WEEKDAY = np.array([1.05, 1.10, 1.10, 1.05, 0.95, 0.22, 0.12])
 # Local hour-of-day weights.
-CONSUMER_HOURS = np.array([1, 0.6, 0.4, 0.3, 0.3, 0.4, 0.8, 1.5, 2.2, 2.8, 3.0, 3.2] + [3.3, 3.2, 3.1, 3.2, 3.4, 3.7, 4.2, 4.8, 5.0, 4.6, 3.4, 2.0])
-BUSINESS_HOURS = np.array([0.1, 0.05, 0.05, 0.05, 0.05, 0.1, 0.3, 1.0, 3.5, 5.0, 5.2, 4.8] + [3.5, 4.2, 4.8, 4.6, 4.0, 2.8, 1.2, 0.6, 0.4, 0.3, 0.2, 0.1])
+# fmt: off
+CONSUMER_HOURS = np.array([1, 0.6, 0.4, 0.3, 0.3, 0.4, 0.8, 1.5, 2.2, 2.8, 3.0, 3.2,
+                           3.3, 3.2, 3.1, 3.2, 3.4, 3.7, 4.2, 4.8, 5.0, 4.6, 3.4, 2.0])
+BUSINESS_HOURS = np.array([0.1, 0.05, 0.05, 0.05, 0.05, 0.1, 0.3, 1.0, 3.5, 5.0, 5.2, 4.8,
+                           3.5, 4.2, 4.8, 4.6, 4.0, 2.8, 1.2, 0.6, 0.4, 0.3, 0.2, 0.1])
+# fmt: on
 
 
 def black_friday_boost(clock: Clock) -> np.ndarray:
@@ -293,7 +297,9 @@ class Frame:
         for name, col in first.cols.items():
             parts = [f.cols[name] for f in frames]
             if isinstance(col, pa.Array | pa.ChunkedArray):
-                out[name] = pa.concat_arrays([p.combine_chunks() if isinstance(p, pa.ChunkedArray) else p for p in parts])
+                out[name] = pa.concat_arrays(
+                    [p.combine_chunks() if isinstance(p, pa.ChunkedArray) else p for p in parts]
+                )
             else:
                 out[name] = np.concatenate(parts)
         return Frame(first.kinds, out)

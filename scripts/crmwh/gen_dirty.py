@@ -26,6 +26,7 @@ from crmwh.contract import TABLES_BY_NAME
 from crmwh.gen_core import DAY, HOUR, NA, Frame, Kind, date_of, py_datetime
 from crmwh.gen_schema import ID_KINDS, KINDS, DirtySpec
 from crmwh.gen_vocab import (
+    FOREIGN_NAME_COLUMNS,
     LANGUAGES,
     NON_NUMERIC_AMOUNTS,
     NON_NUMERIC_INTEGERS,
@@ -38,7 +39,6 @@ from crmwh.gen_vocab import (
     UNKNOWN_VALUES,
     UNPARSEABLE_DATES,
     UTC_OFFSETS_MINUTES,
-    FOREIGN_NAME_COLUMNS,
     nfd_differs,
 )
 
@@ -398,7 +398,7 @@ class Injector:
 
         return self._assemble(frame, blocks, overrides, dirty, rng)
 
-    def _repair(self, kind, k, frame, pick, override, dirty, rng) -> None:  # noqa: ANN001, C901
+    def _repair(self, kind, k, frame, pick, override, dirty, rng) -> None:
         spec = self.spec
         kd = self.kinds_of
         if kind == "other_date_format":
@@ -457,7 +457,7 @@ class Injector:
                     dirty.append((r, kind, col))
                     break
 
-    def _unique_composite(self, frame, blocks, n, overrides, dirty, rng) -> None:  # noqa: ANN001
+    def _unique_composite(self, frame, blocks, n, overrides, dirty, rng) -> None:
         """Keep the keys of extra rows in date-keyed composite tables unique among themselves."""
         if not blocks:
             return
@@ -481,13 +481,15 @@ class Injector:
                     break
                 kind = kinds_at.get(row)
                 if kind == "impossible_date":
-                    overrides[date_col][row] = impossible_text(self.kinds_of[date_col], int(extra[date_col][i]), attempt + 1)
+                    overrides[date_col][row] = impossible_text(
+                        self.kinds_of[date_col], int(extra[date_col][i]), attempt + 1
+                    )
                 elif kind == "unparseable_date":
                     overrides[date_col][row] = f"{UNPARSEABLE_DATES[attempt % len(UNPARSEABLE_DATES)]} ({attempt + 1})"
                 else:
                     raise ValueError(f"{self.spec.table}: fresh composite key collides: {t}")
 
-    def _assemble(self, frame, blocks, overrides, dirty, rng) -> Injected:  # noqa: ANN001
+    def _assemble(self, frame, blocks, overrides, dirty, rng) -> Injected:
         n = len(frame)
         if not blocks:
             combined, m = frame, 0

@@ -43,7 +43,7 @@ from crmwh.gen_core import (
     sum_before,
     zipf_weights,
 )
-from crmwh.gen_schema import KINDS, LANDING_PAGES, SUBJECTS, SUBJECT_VOCAB
+from crmwh.gen_schema import KINDS, LANDING_PAGES, SUBJECT_VOCAB, SUBJECTS
 from crmwh.gen_vocab import CANONICAL, CITIES, COMMENTS, COUNTRY_CODES, COUNTRY_WEIGHTS, LANGUAGE_OF_COUNTRY
 from crmwh.gen_world import (
     CHANNELS,
@@ -154,7 +154,7 @@ class Chunk:
         return ChunkSizes(self.n, self.n_leads)
 
     # -- leads and pipeline ----------------------------------------------------------------
-    def leads_and_pipeline(self) -> None:  # noqa: PLR0915 - one process, kept together
+    def leads_and_pipeline(self) -> None:
         rng, w = self.rng, self.w
         n = max(1, round(LEADS_PER_CUSTOMER * self.n))
         self.n_leads = n
@@ -340,17 +340,17 @@ class Chunk:
         }
 
     # -- customers -----------------------------------------------------------------------
-    def customers(self) -> None:  # noqa: PLR0915
-        rng, w, L, O = self.rng, self.w, self.lead, self.opp  # noqa: N806
-        won_idx = np.flatnonzero(O["won"])
+    def customers(self) -> None:
+        rng, w, L, OP = self.rng, self.w, self.lead, self.opp  # noqa: N806
+        won_idx = np.flatnonzero(OP["won"])
         n_won = len(won_idx)
         if n_won > self.n // 2:  # keep at least half of the customers direct sign-ups
             won_idx = won_idx[: self.n // 2]
-            O["won"][np.flatnonzero(O["won"])[self.n // 2 :]] = False
+            OP["won"][np.flatnonzero(OP["won"])[self.n // 2 :]] = False
             n_won = len(won_idx)
         n_dir = self.n - n_won
-        lead_i = O["lead"][won_idx]
-        won_at = O["last_t"][won_idx]
+        lead_i = OP["lead"][won_idx]
+        won_at = OP["last_t"][won_idx]
 
         country = np.concatenate([L["country"][lead_i], choice(rng, COUNTRY_WEIGHTS, n_dir)])
         tz = TZ_OF_COUNTRY[country]
@@ -358,28 +358,36 @@ class Chunk:
             rng, self.start, self.end, n=n_dir, hours=CONSUMER_HOURS, tz_minutes=tz[n_won:]
         )
         created = np.concatenate(
-            [np.minimum(won_at + 60 + (rng.exponential(3.0, n_won) * HOUR).astype(np.int64), self.end - 1), direct_created]
+            [
+                np.minimum(won_at + 60 + (rng.exponential(3.0, n_won) * HOUR).astype(np.int64), self.end - 1),
+                direct_created,
+            ]
         )
         from_lead = np.arange(self.n) < n_won
         is_company = np.concatenate([L["is_company"][lead_i], rng.random(n_dir) < 0.08])
         segment = np.where(
             is_company,
-            1 + choice(rng, [0.55, 0.32, 0.13], self.n) * from_lead + choice(rng, [0.65, 0.25, 0.10], self.n) * ~from_lead,
+            1
+            + choice(rng, [0.55, 0.32, 0.13], self.n) * from_lead
+            + choice(rng, [0.65, 0.25, 0.10], self.n) * ~from_lead,
             0,
         )
         src_to_acq = np.array([V["acquisition_channel"].index(s) for s in SRC])
         acq = np.concatenate(
             [
                 src_to_acq[L["source"][lead_i]],
-                np.array([V["acquisition_channel"].index(c) for c in ("paid_search", "organic_search", "direct", "social", "referral", "email")])[
-                    choice(rng, [0.25, 0.3, 0.2, 0.1, 0.1, 0.05], n_dir)
-                ],
+                np.array(
+                    [
+                        V["acquisition_channel"].index(c)
+                        for c in ("paid_search", "organic_search", "direct", "social", "referral", "email")
+                    ]
+                )[choice(rng, [0.25, 0.3, 0.2, 0.1, 0.1, 0.05], n_dir)],
             ]
         )
         region = REGION_OF_COUNTRY[country]
         owner_dir = self.w.reps.pick(rng, region[n_won:], created[n_won:], role=1)
         owner_dir = np.where(is_company[n_won:] | (rng.random(n_dir) < 0.15), owner_dir, -1)
-        lead_owner = O["owner"][won_idx]
+        lead_owner = OP["owner"][won_idx]
         owner = np.concatenate([lead_owner, owner_dir])
         gender_person = choice(rng, [0.48, 0.48, 0.01, 0.03], self.n)  # female male other unknown
         lead_gender = np.concatenate([L["gender"][lead_i], np.zeros(n_dir, dtype=np.int64)])
@@ -446,7 +454,7 @@ class Chunk:
         pos[order] = np.arange(self.n)
         self.lead_customer = np.full(self.n_leads, -1, dtype=np.int64)
         self.lead_customer[lead_i] = pos[:n_won]
-        self.opp_customer = np.full(len(O["lead"]), -1, dtype=np.int64)
+        self.opp_customer = np.full(len(OP["lead"]), -1, dtype=np.int64)
         self.opp_customer[won_idx] = pos[:n_won]
         self.lead_converted_at = np.full(self.n_leads, NA, dtype=np.int64)
         self.lead_converted_at[lead_i] = created[:n_won]
@@ -477,7 +485,7 @@ class Chunk:
         self.emit("customers", frame, rng)
 
     # -- orders (BG/NBD + Gamma-Gamma) ---------------------------------------------------
-    def orders(self) -> None:  # noqa: PLR0915
+    def orders(self) -> None:
         rng, w, C = self.rng, self.w, self.cust  # noqa: N806
         n = self.n
         buys = rng.random(n) < np.where(C["is_company"], 0.8, 0.95)
@@ -509,7 +517,7 @@ class Chunk:
         t2 = day_start + sample_seconds_of_day(rng, len(t_rep), CONSUMER_HOURS) - tz * 60
         ok = (t2 > t0[grp]) & (t2 < self.end)
         t_rep = np.where(ok, t2, np.clip(t_rep, t0[grp] + 1, self.end - 1))
-        self.truth_counts = {"customers_with_orders": int(len(cust)), "repeat_purchases": int(len(t_rep))}
+        self.truth_counts = {"customers_with_orders": len(cust), "repeat_purchases": len(t_rep)}
 
         v_cust = np.concatenate([cust, cust[grp]])  # customer index of each valid order
         v_t = np.concatenate([t0, t_rep])
@@ -584,7 +592,7 @@ class Chunk:
         product = self.product_for(o_t[line_order], product)
         # one line per product and order: merge the quantities of repeated products
         key = line_order * len(w.catalogue.number) + product
-        uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
         qty = np.bincount(inverse, weights=qty).astype(np.int64)
         line_order, product = line_order[first], product[first]
         list_usd = self.price_usd[product]
@@ -644,29 +652,37 @@ class Chunk:
 
     # -- loyalty -------------------------------------------------------------------------
     def loyalty(self) -> None:
-        rng, C, O = self.rng, self.cust, self.ord  # noqa: N806
+        rng, C, OP = self.rng, self.cust, self.ord  # noqa: N806
         member = ~C["is_company"] & (rng.random(self.n) < 0.4)
-        earn_rows = np.flatnonzero(member[O["cust"]] & (O["valid"] | (O["status"] == cat("order_status", "refunded"))))
-        points = np.maximum(1, np.floor(O["net_usd"][earn_rows])).astype(np.int64)
-        earn_t = np.minimum(O["t"][earn_rows] + rng.integers(1, 60, len(earn_rows)), self.end - 1)
-        txn = [(O["cust"][earn_rows], O["num"][earn_rows], np.zeros(len(earn_rows)), points, earn_t)]
+        earn_rows = np.flatnonzero(
+            member[OP["cust"]] & (OP["valid"] | (OP["status"] == cat("order_status", "refunded")))
+        )
+        points = np.maximum(1, np.floor(OP["net_usd"][earn_rows])).astype(np.int64)
+        earn_t = np.minimum(OP["t"][earn_rows] + rng.integers(1, 60, len(earn_rows)), self.end - 1)
+        txn = [(OP["cust"][earn_rows], OP["num"][earn_rows], np.zeros(len(earn_rows)), points, earn_t)]
         # refunds take the points back
-        ref = O["status"][earn_rows] == cat("order_status", "refunded")
+        ref = OP["status"][earn_rows] == cat("order_status", "refunded")
         txn.append(
-            (O["cust"][earn_rows[ref]], O["num"][earn_rows[ref]], np.full(ref.sum(), 3), -points[ref], O["updated"][earn_rows[ref]])
+            (
+                OP["cust"][earn_rows[ref]],
+                OP["num"][earn_rows[ref]],
+                np.full(ref.sum(), 3),
+                -points[ref],
+                OP["updated"][earn_rows[ref]],
+            )
         )
         # redemptions: at a valid order, part of the points earned on the previous valid order
-        v = earn_rows[O["valid"][earn_rows]]
-        v_points = points[O["valid"][earn_rows]]
-        srt = np.lexsort((O["t"][v], O["cust"][v]))
+        v = earn_rows[OP["valid"][earn_rows]]
+        v_points = points[OP["valid"][earn_rows]]
+        srt = np.lexsort((OP["t"][v], OP["cust"][v]))
         v, v_points = v[srt], v_points[srt]
         same = np.zeros(len(v), dtype=bool)
-        same[1:] = O["cust"][v][1:] == O["cust"][v][:-1]
+        same[1:] = OP["cust"][v][1:] == OP["cust"][v][:-1]
         prev_points = np.zeros(len(v), dtype=np.int64)
         prev_points[1:] = v_points[:-1]
         redeem = same & (prev_points >= 50) & (rng.random(len(v)) < 0.12)
         r_points = -np.floor(prev_points[redeem] * rng.uniform(0.5, 1.0, redeem.sum())).astype(np.int64)
-        txn.append((O["cust"][v[redeem]], O["num"][v[redeem]], np.ones(redeem.sum()), r_points, O["t"][v[redeem]]))
+        txn.append((OP["cust"][v[redeem]], OP["num"][v[redeem]], np.ones(redeem.sum()), r_points, OP["t"][v[redeem]]))
         cust = np.concatenate([t[0] for t in txn])
         order_num = np.concatenate([t[1] for t in txn])
         kind = np.concatenate([t[2] for t in txn]).astype(np.int64)
@@ -699,7 +715,7 @@ class Chunk:
         self.emit("loyalty_points", frame, rng)
 
     # -- support tickets -----------------------------------------------------------------
-    def tickets(self) -> None:  # noqa: PLR0915
+    def tickets(self) -> None:
         rng, w, C = self.rng, self.w, self.cust  # noqa: N806
         tenure_years = (self.end - C["created"]) / (365.25 * DAY)
         n_orders = np.bincount(self.ord["cust"], minlength=self.n)
@@ -725,7 +741,9 @@ class Chunk:
         p_esc = np.array([0.03, 0.06, 0.15, 0.3])[priority] * np.where(complaint, 2.0, 1.0) * np.exp(0.5 * d)
         escalated = rng.random(m) < np.clip(p_esc, 0, 0.9)
         hard = np.isin(category, [cat("ticket_category", "technical"), cat("ticket_category", "complaint")])
-        res_h = 29.0 * np.where(escalated, 3.0, 1.0) * np.where(hard, 1.8, 1.0) * np.exp(rng.normal(0, 1.0, m) + 0.3 * d)
+        res_h = (
+            29.0 * np.where(escalated, 3.0, 1.0) * np.where(hard, 1.8, 1.0) * np.exp(rng.normal(0, 1.0, m) + 0.3 * d)
+        )
         res_h = np.maximum(res_h, resp_h + 0.1)
         reopened = rng.poisson(0.12 + 0.4 * escalated)
         first_resp = created + (resp_h * HOUR).astype(np.int64) + 60
@@ -787,7 +805,7 @@ class Chunk:
         self.emit("support_tickets", frame, rng)
 
     # -- surveys -------------------------------------------------------------------------
-    def surveys(self) -> None:  # noqa: PLR0915
+    def surveys(self) -> None:
         rng, w, C, T = self.rng, self.w, self.cust, self.tix  # noqa: N806
         # after resolved tickets
         resolved = T["resolved"] != NA
@@ -854,7 +872,7 @@ class Chunk:
         self.emit("survey_responses", frame, rng)
 
     # -- subscriptions -------------------------------------------------------------------
-    def subscriptions(self) -> None:  # noqa: PLR0915
+    def subscriptions(self) -> None:
         rng, w, C, T = self.rng, self.w, self.cust, self.tix  # noqa: N806
         n = self.n
         subscribes = rng.random(n) < np.where(C["is_company"], 0.55, 0.10)
@@ -888,7 +906,9 @@ class Chunk:
             det = count_before(det_c, det_t, cust, decide) > 0
             churn = np.clip(0.1 + 0.05 * n_tix + 0.25 * det, 0, 0.9)
             u = rng.random(len(cur))
-            cancel_at = start[cur] * DAY + (rng.uniform(0.1, 0.95, len(cur)) * (end_day - start[cur]) * DAY).astype(np.int64)
+            cancel_at = start[cur] * DAY + (rng.uniform(0.1, 0.95, len(cur)) * (end_day - start[cur]) * DAY).astype(
+                np.int64
+            )
             cancel_at = (cancel_at // DAY) * DAY + rng.integers(8 * HOUR, 18 * HOUR, len(cur))
             cancel = (u < churn * 0.35) & (cancel_at < self.end)
             ended = end_day < as_of_day
@@ -899,8 +919,14 @@ class Chunk:
             status[expire] = cat("subscription_status", "expired")
             status[renew] = cat("subscription_status", "renewed")
             reason_w = np.stack(
-                [np.full(len(cur), 0.25), np.full(len(cur), 0.2), np.full(len(cur), 0.2), 0.1 + 0.08 * n_tix]
-                + [np.full(len(cur), 0.15), np.full(len(cur), 0.1)],
+                [
+                    np.full(len(cur), 0.25),
+                    np.full(len(cur), 0.2),
+                    np.full(len(cur), 0.2),
+                    0.1 + 0.08 * n_tix,
+                    np.full(len(cur), 0.15),
+                    np.full(len(cur), 0.1),
+                ],
                 axis=1,
             )
             reason = (rng.random(len(cur))[:, None] * reason_w.sum(1)[:, None] > np.cumsum(reason_w, axis=1)).sum(1)
@@ -913,7 +939,18 @@ class Chunk:
             )
             updated = np.minimum(updated, self.end - 1)
             rows.append(
-                (cur.copy(), start[cur].copy(), end_day, status, prev[cur].copy(), np.where(cancel, cancel_at, NA), reason, updated, mrr[cur].copy(), plan[cur].copy())
+                (
+                    cur.copy(),
+                    start[cur].copy(),
+                    end_day,
+                    status,
+                    prev[cur].copy(),
+                    np.where(cancel, cancel_at, NA),
+                    reason,
+                    updated,
+                    mrr[cur].copy(),
+                    plan[cur].copy(),
+                )
             )
             # renewals become new contracts
             nxt = cur[renew]
@@ -922,7 +959,9 @@ class Chunk:
             start[nxt] = end_day[renew] + 1
             upgrade = rng.random(len(nxt)) < 0.1
             plan[nxt] = np.minimum(plan[nxt] + upgrade, 2)
-            mrr[nxt] = np.round(mrr[nxt] * rng.uniform(1.0, 1.08, len(nxt)) * np.where(upgrade, 2.5, 1.0)).astype(np.int64)
+            mrr[nxt] = np.round(mrr[nxt] * rng.uniform(1.0, 1.08, len(nxt)) * np.where(upgrade, 2.5, 1.0)).astype(
+                np.int64
+            )
             cur = nxt
         sub = np.concatenate([r[0] for r in rows])
         s_start = np.concatenate([r[1] for r in rows])
@@ -1007,16 +1046,16 @@ class Chunk:
             medium[rows] = med
         return campaign, source, medium
 
-    def web_sessions(self) -> None:  # noqa: PLR0915
-        rng, w, C, O, L = self.rng, self.w, self.cust, self.ord, self.lead  # noqa: N806
+    def web_sessions(self) -> None:
+        rng, w, C, OP, L = self.rng, self.w, self.cust, self.ord, self.lead  # noqa: N806
         n = self.n
         visitor = self.ids("visitors", n)  # one cookie per customer
         parts = []  # (t, visitor, customer idx or -1, lead idx or -1, kind)
         # sessions that led to web / app orders
-        web = np.isin(O["channel"], [cat("order_channel", "web"), cat("order_channel", "mobile_app")])
-        oc = O["cust"][web]
-        ot = np.maximum(O["t"][web] - rng.integers(60, 1200, web.sum()), C["created"][oc] + 1)
-        ot = np.minimum(ot, O["t"][web])
+        web = np.isin(OP["channel"], [cat("order_channel", "web"), cat("order_channel", "mobile_app")])
+        oc = OP["cust"][web]
+        ot = np.maximum(OP["t"][web] - rng.integers(60, 1200, web.sum()), C["created"][oc] + 1)
+        ot = np.minimum(ot, OP["t"][web])
         parts.append((ot, visitor[oc], oc, np.full(len(oc), -1), np.full(len(oc), 1)))
         # browsing of known customers
         tenure_years = (self.end - C["created"]) / (365.25 * DAY)
@@ -1031,11 +1070,15 @@ class Chunk:
         ok = lo < C["created"][pc_] - 60
         pc_, lo = pc_[ok], lo[ok]
         pt = w.consumer.sample(rng, lo, C["created"][pc_] - 30, hours=CONSUMER_HOURS, tz_minutes=C["tz"][pc_])
-        parts.append((pt, visitor[pc_], np.full(len(pc_), -1), np.full(len(pc_), -1), np.zeros(len(pc_), dtype=np.int64)))
+        parts.append(
+            (pt, visitor[pc_], np.full(len(pc_), -1), np.full(len(pc_), -1), np.zeros(len(pc_), dtype=np.int64))
+        )
         # the session in which a web / social / email lead filled in a form
         web_lead = np.flatnonzero(np.isin(L["source"], [SRC.index(s) for s in ("web", "social", "email")]))
         lt = np.maximum(L["created"][web_lead] - rng.integers(30, 600, len(web_lead)), self.start)
-        parts.append((lt, self.ids("visitors", len(web_lead)), np.full(len(web_lead), -1), web_lead, np.full(len(web_lead), 2)))
+        parts.append(
+            (lt, self.ids("visitors", len(web_lead)), np.full(len(web_lead), -1), web_lead, np.full(len(web_lead), 2))
+        )
         # anonymous visitors
         n_anon = round(ANON_SESSIONS_PER_CUSTOMER * n)
         n_vis = max(1, round(n_anon / 3))
@@ -1079,7 +1122,7 @@ class Chunk:
         )
         device = choice(rng, [0.48, 0.44, 0.08], m)
         mobile_app = np.zeros(m, dtype=bool)
-        mobile_app[: web.sum()] = O["channel"][web] == cat("order_channel", "mobile_app")
+        mobile_app[: web.sum()] = OP["channel"][web] == cat("order_channel", "mobile_app")
         device = np.where(mobile_app, cat("device", "mobile"), device)
         order = np.argsort(t, kind="stable")
         frame = Frame(
@@ -1102,7 +1145,7 @@ class Chunk:
         self.emit("web_sessions", frame, rng)
 
     # -- email events --------------------------------------------------------------------
-    def email_events(self) -> None:  # noqa: PLR0915
+    def email_events(self) -> None:
         rng, w, C, L = self.rng, self.w, self.cust, self.lead  # noqa: N806
         email_campaigns = np.flatnonzero(w.campaign_channel == CHANNELS.index("email"))
         email_campaigns = email_campaigns[np.argsort(w.campaign_start[email_campaigns], kind="stable")]
@@ -1117,7 +1160,9 @@ class Chunk:
             if send >= self.end - HOUR:
                 continue
             cust = np.flatnonzero((C["created"] < send - DAY) & ~unsub & (rng.random(self.n) < p_cust))
-            lead = np.flatnonzero(lead_ok & (L["created"] < send - DAY) & ~lead_unsub & (rng.random(self.n_leads) < p_lead))
+            lead = np.flatnonzero(
+                lead_ok & (L["created"] < send - DAY) & ~lead_unsub & (rng.random(self.n_leads) < p_lead)
+            )
             rc = np.concatenate([cust, np.full(len(lead), -1)])
             rl = np.concatenate([np.full(len(cust), -1), lead])
             k = len(rc)
@@ -1139,7 +1184,15 @@ class Chunk:
                 ("unsubscribe", unsubscribed, t_unsub),
             ):
                 mask = mask & (t < self.end)
-                out.append((np.full(mask.sum(), c), rc[mask], rl[mask], np.full(mask.sum(), cat("email_event_type", typ)), t[mask]))
+                out.append(
+                    (
+                        np.full(mask.sum(), c),
+                        rc[mask],
+                        rl[mask],
+                        np.full(mask.sum(), cat("email_event_type", typ)),
+                        t[mask],
+                    )
+                )
             unsub[rc[unsubscribed & (rc >= 0)]] = True
             lead_unsub[rl[unsubscribed & (rl >= 0)]] = True
         if not out:
@@ -1169,8 +1222,8 @@ class Chunk:
         self.emit("email_events", frame, rng)
 
     # -- activities ----------------------------------------------------------------------
-    def activities(self) -> None:  # noqa: PLR0915
-        rng, w, L, O, C = self.rng, self.w, self.lead, self.opp, self.cust  # noqa: N806
+    def activities(self) -> None:
+        rng, w, L, OP, C = self.rng, self.w, self.lead, self.opp, self.cust  # noqa: N806
         reps = w.reps
         at = V["activity_type"]
         parts = []  # (T, type, rep, lead, customer, opp, entity created)
@@ -1178,31 +1231,35 @@ class Chunk:
         # lead contacts
         cl = np.flatnonzero(L["contacted"])
         typ = np.array([at.index(x) for x in ("call", "email", "meeting")])[choice(rng, [0.55, 0.4, 0.05], len(cl))]
-        parts.append((L["contact"][cl], typ, L["contact_owner"][cl], cl, -np.ones_like(cl), -np.ones_like(cl), L["created"][cl]))
+        parts.append(
+            (L["contact"][cl], typ, L["contact_owner"][cl], cl, -np.ones_like(cl), -np.ones_like(cl), L["created"][cl])
+        )
         cnt = rng.poisson(0.8, len(cl))
         fl = np.repeat(cl, cnt)
         ft = L["contact"][fl] + (rng.uniform(1, 30, len(fl)) * DAY).astype(np.int64)
         typ = np.array([at.index(x) for x in ("call", "email", "note")])[choice(rng, [0.4, 0.45, 0.15], len(fl))]
         parts.append((ft, typ, L["contact_owner"][fl], fl, -np.ones_like(fl), -np.ones_like(fl), L["created"][fl]))
         # opportunity work
-        n_opp = len(O["lead"])
-        n_stages = np.bincount(O["hist_opp"], minlength=n_opp)
+        n_opp = len(OP["lead"])
+        n_stages = np.bincount(OP["hist_opp"], minlength=n_opp)
         cnt = rng.poisson(1.0 + 0.8 * n_stages)
         oi = np.repeat(np.arange(n_opp), cnt)
-        lo = O["created"][oi]
-        closed = O["won"] | O["lost"]
-        hi = np.where(closed[oi], O["last_t"][oi], self.end + 20 * DAY)
+        lo = OP["created"][oi]
+        closed = OP["won"] | OP["lost"]
+        hi = np.where(closed[oi], OP["last_t"][oi], self.end + 20 * DAY)
         ot = lo + (rng.random(len(oi)) * (hi - lo)).astype(np.int64)
         typ = np.array([at.index(x) for x in ("meeting", "call", "email", "visit", "note")])[
             choice(rng, [0.3, 0.3, 0.25, 0.05, 0.1], len(oi))
         ]
-        parts.append((ot, typ, O["owner"][oi], O["lead"][oi], -np.ones_like(oi), oi, lo))
+        parts.append((ot, typ, OP["owner"][oi], OP["lead"][oi], -np.ones_like(oi), oi, lo))
         # account management of company customers
         comp = np.flatnonzero(C["is_company"])
         tenure_years = (self.end - C["created"][comp]) / (365.25 * DAY)
         cnt = rng.poisson(1.5 * tenure_years)
         ac = np.repeat(comp, cnt)
-        act = w.business.sample(rng, C["created"][ac] + HOUR, self.end + 20 * DAY, hours=BUSINESS_HOURS, tz_minutes=C["tz"][ac])
+        act = w.business.sample(
+            rng, C["created"][ac] + HOUR, self.end + 20 * DAY, hours=BUSINESS_HOURS, tz_minutes=C["tz"][ac]
+        )
         owner = C["owner"][ac]
         owner = np.where(owner >= 0, owner, reps.head_of_region[C["region"][ac]])
         typ = np.array([at.index(x) for x in ("call", "email", "meeting", "visit", "note")])[
@@ -1220,7 +1277,7 @@ class Chunk:
         born = np.concatenate([p[6] for p in parts])
         m = len(T)
         instant = np.isin(typ, [at.index("email"), at.index("note")])
-        drop = instant & (T >= self.end)
+        drop = instant & (self.end <= T)
         keep = ~drop
         T, typ, rep, lead, cust, opp, born, instant, context = (  # noqa: N806
             a[keep] for a in (T, typ, rep, lead, cust, opp, born, instant, context)
@@ -1229,7 +1286,7 @@ class Chunk:
         created = np.where(instant, T, T - rng.integers(HOUR, 3 * DAY, m))
         created = np.minimum(np.maximum(created, born + 60), self.end - 1)
         T = np.maximum(T, created)  # noqa: N806
-        done = instant | ((T < self.end - 2 * HOUR) & (rng.random(m) < 0.92))
+        done = instant | ((self.end - 2 * HOUR > T) & (rng.random(m) < 0.92))
         completed = np.where(instant, T, np.where(done, T + rng.integers(15 * 60, 90 * 60, m), NA))
         completed = np.where((completed != NA) & (completed >= self.end), NA, completed)
         rep = np.where(rep < 0, reps.head_of_region[0], rep)
@@ -1265,14 +1322,46 @@ class Chunk:
         """Subject line code fitting the activity type and what it is about (lead, deal, account)."""
         at = V["activity_type"]
         fits = {
-            0: {"Intro call", "Discovery call", "Follow-up call", "Intro email", "Follow-up email", "Sent case study",
-                "Demo meeting", "Note: decision maker identified", "Note: budget confirmed"},
-            1: {"Discovery call", "Follow-up call", "Sent pricing", "Follow-up email", "Sent case study", "Contract sent",
-                "Demo meeting", "Requirements workshop", "Negotiation meeting", "On-site visit", "Site survey",
-                "Executive visit", "Note: budget confirmed", "Note: decision maker identified",
-                "Note: competitor in play", "Note: on hold"},
-            2: {"Check-in call", "Renewal call", "Follow-up email", "Sent case study", "Quarterly business review",
-                "On-site visit", "Executive visit", "Note: on hold", "Note: budget confirmed"},
+            0: {
+                "Intro call",
+                "Discovery call",
+                "Follow-up call",
+                "Intro email",
+                "Follow-up email",
+                "Sent case study",
+                "Demo meeting",
+                "Note: decision maker identified",
+                "Note: budget confirmed",
+            },
+            1: {
+                "Discovery call",
+                "Follow-up call",
+                "Sent pricing",
+                "Follow-up email",
+                "Sent case study",
+                "Contract sent",
+                "Demo meeting",
+                "Requirements workshop",
+                "Negotiation meeting",
+                "On-site visit",
+                "Site survey",
+                "Executive visit",
+                "Note: budget confirmed",
+                "Note: decision maker identified",
+                "Note: competitor in play",
+                "Note: on hold",
+            },
+            2: {
+                "Check-in call",
+                "Renewal call",
+                "Follow-up email",
+                "Sent case study",
+                "Quarterly business review",
+                "On-site visit",
+                "Executive visit",
+                "Note: on hold",
+                "Note: budget confirmed",
+            },
         }
         out = np.zeros(len(typ), dtype=np.int64)
         for ctx, allowed in fits.items():
@@ -1286,16 +1375,16 @@ class Chunk:
 
     # -- leads, opportunities, stage history ---------------------------------------------
     def number_opportunities(self) -> None:
-        O = self.opp  # noqa: N806
-        m = len(O["lead"])
-        order = np.argsort(O["created"], kind="stable")
+        OP = self.opp  # noqa: N806
+        m = len(OP["lead"])
+        order = np.argsort(OP["created"], kind="stable")
         rank = np.empty(m, dtype=np.int64)
         rank[order] = np.arange(m)
         self.opp_num = self.ids("opportunities", m)[rank]
         self.opp_order = order
 
-    def emit_leads(self) -> None:  # noqa: PLR0915
-        rng, w, L, O = self.rng, self.w, self.lead, self.opp  # noqa: N806
+    def emit_leads(self) -> None:
+        rng, w, L, OP = self.rng, self.w, self.lead, self.opp  # noqa: N806
         reps = w.reps
         n = self.n_leads
         # pool events last touch
@@ -1309,8 +1398,16 @@ class Chunk:
         ):
             pool_last = np.where(mask, np.maximum(pool_last, t), pool_last)
         opp_last = np.zeros(n, dtype=np.int64)
-        np.maximum.at(opp_last, O["lead"], O["last_t"])
-        last = np.maximum.reduce([L["created"], pool_last, opp_last, self.lead_last_activity, np.where(self.lead_converted_at == NA, 0, self.lead_converted_at)])
+        np.maximum.at(opp_last, OP["lead"], OP["last_t"])
+        last = np.maximum.reduce(
+            [
+                L["created"],
+                pool_last,
+                opp_last,
+                self.lead_last_activity,
+                np.where(self.lead_converted_at == NA, 0, self.lead_converted_at),
+            ]
+        )
         updated = np.minimum(last + rng.integers(60, 2 * HOUR, n), self.end - 1)
         updated = np.maximum(updated, np.minimum(L["created"] + 60, self.end - 1))
         order = L["order"]
@@ -1324,7 +1421,9 @@ class Chunk:
                 "phone": L["phone"].take(pa.array(order)),
                 "company_name": L["company"].take(pa.array(order)),
                 "lead_source": L["source"][order],
-                "campaign_id": np.where(L["campaign"][order] >= 0, w.campaign_number[np.maximum(L["campaign"][order], 0)], -1),
+                "campaign_id": np.where(
+                    L["campaign"][order] >= 0, w.campaign_number[np.maximum(L["campaign"][order], 0)], -1
+                ),
                 "owner_rep_id": self._rep_ids(owner[order], self.end - 1),
                 "status": L["status"][order],
                 "created_at": L["created"][order],
@@ -1339,34 +1438,44 @@ class Chunk:
         self.emit("leads", frame, rng)
 
         # opportunities
-        m = len(O["lead"])
+        m = len(OP["lead"])
         oo = self.opp_order
-        lead = O["lead"]
+        lead = OP["lead"]
         source = L["source"][lead]
-        seg_amount = np.where(L["is_company"][lead], np.exp(rng.normal(np.log(18_000), 0.9, m)), np.exp(rng.normal(np.log(1_500), 0.6, m)))
+        seg_amount = np.where(
+            L["is_company"][lead], np.exp(rng.normal(np.log(18_000), 0.9, m)), np.exp(rng.normal(np.log(1_500), 0.6, m))
+        )
         currency = np.where(rng.random(m) < 0.6, CURRENCY_OF_COUNTRY[L["country"][lead]], CUR_INDEX["USD"])
-        currency = np.where((currency == CUR_INDEX["USD"]) & (REGION_OF_COUNTRY[L["country"][lead]] == 1) & (rng.random(m) < 0.5), CUR_INDEX["EUR"], currency)
-        amount = w.to_local(np.round(seg_amount, -1), currency, O["created"])
-        product = self.product_for(O["created"], choice(rng, w.catalogue.popularity * np.where(w.catalogue.is_subscription, 3.0, 1.0), m))
-        stage = O["stage"]
+        currency = np.where(
+            (currency == CUR_INDEX["USD"]) & (REGION_OF_COUNTRY[L["country"][lead]] == 1) & (rng.random(m) < 0.5),
+            CUR_INDEX["EUR"],
+            currency,
+        )
+        amount = w.to_local(np.round(seg_amount, -1), currency, OP["created"])
+        product = self.product_for(
+            OP["created"], choice(rng, w.catalogue.popularity * np.where(w.catalogue.is_subscription, 3.0, 1.0), m)
+        )
+        stage = OP["stage"]
         closed = stage >= 4
-        close_day = np.where(closed, O["last_t"] // DAY, NA)
-        expected = O["created"] // DAY + rng.integers(30, 120, m)
+        close_day = np.where(closed, OP["last_t"] // DAY, NA)
+        expected = OP["created"] // DAY + rng.integers(30, 120, m)
         lost_reason = np.where(stage == 5, choice(rng, [0.3, 0.2, 0.15, 0.15, 0.1, 0.1], m), -1)
         prob = np.array([10, 20, 50, 75, 100, 0])[stage]
-        upd = np.minimum(O["last_t"] + rng.integers(60, 6 * HOUR, m), self.end - 1)
-        upd = np.maximum(upd, np.minimum(O["created"] + 60, self.end - 1))
+        upd = np.minimum(OP["last_t"] + rng.integers(60, 6 * HOUR, m), self.end - 1)
+        upd = np.maximum(upd, np.minimum(OP["created"] + 60, self.end - 1))
         frame = Frame(
             KINDS["opportunities"],
             {
                 "opportunity_id": self.opp_num[oo],
-                "customer_id": np.where(self.opp_customer[oo] >= 0, self.cust_num[np.maximum(self.opp_customer[oo], 0)], -1),
+                "customer_id": np.where(
+                    self.opp_customer[oo] >= 0, self.cust_num[np.maximum(self.opp_customer[oo], 0)], -1
+                ),
                 "lead_id": self.lead_num[lead[oo]],
-                "owner_rep_id": reps.number[O["owner"][oo]],
+                "owner_rep_id": reps.number[OP["owner"][oo]],
                 "product_id": w.catalogue.number[product[oo]],
                 "amount": amount[oo],
                 "currency": currency[oo],
-                "created_at": O["created"][oo],
+                "created_at": OP["created"][oo],
                 "expected_close_date": expected[oo],
                 "actual_close_date": close_day[oo],
                 "stage": stage[oo],
@@ -1379,9 +1488,9 @@ class Chunk:
         del source
 
         # stage history
-        ho, hs, ht = O["hist_opp"], O["hist_stage"], O["hist_t"]
+        ho, hs, ht = OP["hist_opp"], OP["hist_stage"], OP["hist_t"]
         k = len(ho)
-        by = np.where(rng.random(k) < 0.9, O["owner"][ho], reps.head_of_region[reps.region[O["owner"][ho]]])
+        by = np.where(rng.random(k) < 0.9, OP["owner"][ho], reps.head_of_region[reps.region[OP["owner"][ho]]])
         by = reps.active_or_head(by, ht)
         srt = np.lexsort((hs, ht))
         frame = Frame(

@@ -134,9 +134,7 @@ KINDS: dict[str, dict[str, Kind]] = {
         status=CAT(V["rep_status"]),
         updated_at=TS,
     ),
-    "quotas": _c(
-        "quotas", rep_id=I["sales_reps"], quota_month=DATE, quota_amount=MONEY, currency=CUR, updated_at=TS
-    ),
+    "quotas": _c("quotas", rep_id=I["sales_reps"], quota_month=DATE, quota_amount=MONEY, currency=CUR, updated_at=TS),
     "products": _c(
         "products",
         product_id=I["products"],

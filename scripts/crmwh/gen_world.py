@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pyarrow as pa
@@ -43,7 +44,15 @@ REGION_TZ_MINUTES = np.array([-300, 120, 450])  # americas, emea, apac: typical 
 CHANNELS = CANONICAL["campaign_channel"]
 
 # Start levels of one currency unit in USD, and daily volatility / yearly drift of the log rate.
-FX_START = {"USD": 1.0, "EUR": 1.09, "GBP": 1.27, "VND": 1 / 23_600, "IRR": 1 / 42_050, "CNY": 1 / 7.25, "RUB": 1 / 88.0}
+FX_START = {
+    "USD": 1.0,
+    "EUR": 1.09,
+    "GBP": 1.27,
+    "VND": 1 / 23_600,
+    "IRR": 1 / 42_050,
+    "CNY": 1 / 7.25,
+    "RUB": 1 / 88.0,
+}
 FX_VOL = {"USD": 0.0, "EUR": 0.004, "GBP": 0.0045, "VND": 0.0012, "IRR": 0.0015, "CNY": 0.002, "RUB": 0.011}
 FX_DRIFT = {"USD": 0.0, "EUR": 0.01, "GBP": 0.01, "VND": -0.03, "IRR": -0.06, "CNY": -0.01, "RUB": -0.05}
 
@@ -233,7 +242,7 @@ class Catalogue:
 class CampaignSpend:
     """Daily spend entries (campaign, channel, day) and the traffic they buy."""
 
-    COST_PER_SESSION = {
+    COST_PER_SESSION: ClassVar[dict[str, float]] = {
         "paid_search": 1.2,
         "social": 0.8,
         "email": 0.1,
@@ -315,8 +324,6 @@ def build_fx(clock: Clock, seed: int) -> np.ndarray:
 def build_world(clock: Clock, seed: int, customers: int, emit: Emit, allocate: Allocate) -> World:
     pools = NamePools(seed)
     fx = build_fx(clock, seed)
-    rng = rng_for(seed, 1, 0)
-    n = clock.n_days
     cons = consumer_season(clock)
     world_consumer = Intensity(clock, cons * growth(clock))
     season = Intensity(clock, cons / cons.mean())
@@ -333,7 +340,6 @@ def build_world(clock: Clock, seed: int, customers: int, emit: Emit, allocate: A
     organic = cons * growth(clock)
     paid_total = spend.paid_per_day.sum()
     organic = organic / organic.sum() * paid_total * (0.65 / 0.35) if paid_total > 0 else organic
-    del rng
     return World(
         clock=clock,
         seed=seed,
@@ -568,9 +574,9 @@ def _campaigns(
         "organic": [0.6, 0.4, 0.0, 0.0],
     }
     objective = np.array([choice(rng, objective_w[CHANNELS[c]], 1)[0] for c in channel])
-    duration = np.where(
-        CHANNELS.index("email") == channel, rng.integers(3, 15, n), rng.integers(14, 91, n)
-    ).astype(np.int64)
+    duration = np.where(CHANNELS.index("email") == channel, rng.integers(3, 15, n), rng.integers(14, 91, n)).astype(
+        np.int64
+    )
     # 15% of campaigns are holiday campaigns starting in November
     start = (rng.random(n) * (clock.n_days - 21)).astype(np.int64)
     months = clock.month()
@@ -579,16 +585,21 @@ def _campaigns(
     if len(nov_days):
         start = np.where(holiday, nov_days[rng.integers(0, len(nov_days), n)], start)
     end = start + duration - 1
-    theme = np.array([CAMPAIGN_THEMES.index("Black Friday") if h else rng.integers(len(CAMPAIGN_THEMES)) for h in holiday])
+    theme = np.array(
+        [CAMPAIGN_THEMES.index("Black Friday") if h else rng.integers(len(CAMPAIGN_THEMES)) for h in holiday]
+    )
     year = clock.year()[start]
     name = pa.array(
-        [f"{CAMPAIGN_THEMES[t]} {y} - {CHANNEL_LABEL[CHANNELS[c]]}" for t, y, c in zip(theme, year, channel, strict=True)]
+        [
+            f"{CAMPAIGN_THEMES[t]} {y} - {CHANNEL_LABEL[CHANNELS[c]]}"
+            for t, y, c in zip(theme, year, channel, strict=True)
+        ]
     )
     weight = np.array([{"events": 2.5, "email": 0.3, "paid_search": 1.3}.get(CHANNELS[c], 1.0) for c in channel])
     budget_usd = 60.0 * customers / n * weight / weight.mean() * np.exp(rng.normal(0, 0.45, n))
-    currency = np.array(
-        [CUR_INDEX[c] for c in ("USD", "EUR", "GBP", "CNY", "VND", "RUB")]
-    )[choice(rng, [0.55, 0.18, 0.08, 0.08, 0.06, 0.05], n)]
+    currency = np.array([CUR_INDEX[c] for c in ("USD", "EUR", "GBP", "CNY", "VND", "RUB")])[
+        choice(rng, [0.55, 0.18, 0.08, 0.08, 0.06, 0.05], n)
+    ]
     budget_local = np.round(budget_usd / fx[currency, np.minimum(start, clock.n_days - 1)], 0) * 100
     first = allocate("campaigns", n)
     number = np.arange(first, first + n, dtype=np.int64)
@@ -672,7 +683,8 @@ QUOTA_USD = {"SMB": 40_000.0, "Enterprise": 150_000.0}
 def _quotas(clock: Clock, seed: int, reps: Reps, emit: Emit) -> None:
     rng = rng_for(seed, 1, 5)
     first_of_month = np.flatnonzero(
-        clock.day_numbers().astype("datetime64[D]") == clock.day_numbers().astype("datetime64[D]").astype("datetime64[M]")
+        clock.day_numbers().astype("datetime64[D]")
+        == clock.day_numbers().astype("datetime64[D]").astype("datetime64[M]")
     )
     month_start = clock.start_ts + first_of_month * DAY
     rows_rep, rows_month, rows_amount, rows_cur, rows_upd = [], [], [], [], []

@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from crmwh.contract import DIRTY_KINDS, TABLES, TABLES_BY_NAME
-from crmwh.gen_core import DAY, Clock, Formatter, Frame, Progress, TableWriter, days_of, rng_for
+from crmwh.gen_core import Clock, Formatter, Frame, Progress, TableWriter, days_of, rng_for
 from crmwh.gen_dirty import Injector
 from crmwh.gen_population import BGNBD, GAMMA_GAMMA, Chunk
 from crmwh.gen_schema import KINDS, SPECS
@@ -134,7 +134,9 @@ class Sink:
             texts = list(values.values())
             mask = np.zeros(n, dtype=bool)
             mask[pos] = True
-            cols[col] = pc.replace_with_mask(cols[col], pa.array(mask), pa.array([texts[i] for i in order], pa.string()))
+            cols[col] = pc.replace_with_mask(
+                cols[col], pa.array(mask), pa.array([texts[i] for i in order], pa.string())
+            )
             check.add(col)
         writer = self.writers[table]
         before = writer.rows
@@ -214,11 +216,10 @@ def generate(
     return truth
 
 
-def _truth(sink: Sink, seed: int, tier: str | None, customers: int, clock: Clock, rate: float, fmt: str, process: dict) -> dict:
-    dirty_counts = {
-        t.name: {k: sum(1 for d in sink.dirty[t.name] if d[1] == k) for k in DIRTY_KINDS}
-        for t in TABLES
-    }
+def _truth(
+    sink: Sink, seed: int, tier: str | None, customers: int, clock: Clock, rate: float, fmt: str, process: dict
+) -> dict:
+    dirty_counts = {t.name: {k: sum(1 for d in sink.dirty[t.name] if d[1] == k) for k in DIRTY_KINDS} for t in TABLES}
     dirty_counts = {t: {k: v for k, v in kinds.items() if v} for t, kinds in dirty_counts.items()}
     rows = sink.rows()
     rejected = {t: sum(v for k, v in kinds.items() if DIRTY_KINDS[k] is not None) for t, kinds in dirty_counts.items()}
@@ -278,7 +279,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "injected on purpose, plus META/dirty_rows.csv and META/truth.json.",
     )
     size = parser.add_mutually_exclusive_group()
-    size.add_argument("--tier", choices=sorted(TIERS), default="demo", help="size preset: demo 2k, M 100k, L 1M customers")
+    size.add_argument(
+        "--tier", choices=sorted(TIERS), default="demo", help="size preset: demo 2k, M 100k, L 1M customers"
+    )
     size.add_argument("--customers", type=int, help="number of customers (every table scales with it)")
     parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     parser.add_argument("--format", choices=("csv", "parquet"), default="csv", dest="fmt", help="file format")

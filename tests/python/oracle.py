@@ -153,6 +153,8 @@ class Rules:
     extra: Callable[[Row], bool] | None = None  # further single-row rule; False = rejected
     parents: dict[str, tuple[str, bool]] = field(default_factory=dict)  # fk column -> (table, required)
     before_customer: str | None = None  # event column compared with the customer's created_at
+    date_keys: tuple[str, ...] = ()  # key columns compared as parsed dates
+    upper_keys: tuple[str, ...] = ()  # key columns compared in upper case (currency codes)
 
 
 def _num(row: Row, column: str, required: bool = True, minimum: Decimal | None = Decimal(0)) -> bool:
@@ -226,6 +228,68 @@ RULES: dict[str, Rules] = {
     "fx_rates": Rules(
         ("currency", "rate_date"), None, ("rate_date",), currency="currency",
         extra=lambda r: (parse_number(clean(r["rate_to_usd"]), _RATE) or 0) > 0,
+        date_keys=("rate_date",), upper_keys=("currency",),
+    ),
+    "quotas": Rules(
+        ("rep_id", "quota_month"), "updated_at", ("quota_month", "updated_at"), currency="currency",
+        extra=lambda r: _num(r, "quota_amount") and parse_day(r["quota_month"]).day == 1,
+        parents={"rep_id": ("sales_reps", True)}, date_keys=("quota_month",),
+    ),
+    "campaigns": Rules(
+        ("campaign_id",), "updated_at", ("updated_at", "start_date"), ("end_date",),
+        {"objective": ("campaign_objective", True)}, currency="currency",
+        extra=lambda r: _num(r, "budget") and _not_before(r, "end_date", "start_date"),
+    ),
+    "leads": Rules(
+        ("lead_id",), "updated_at", ("created_at", "updated_at"), ("last_contacted_at", "converted_at"),
+        {"status": ("lead_status", True)},
+        parents={
+            "campaign_id": ("campaigns", False),
+            "owner_rep_id": ("sales_reps", False),
+            "converted_customer_id": ("customers", False),
+        },
+    ),
+    "opportunities": Rules(
+        ("opportunity_id",), "updated_at", ("created_at", "updated_at"), ("expected_close_date", "actual_close_date"),
+        {"stage": ("opportunity_stage", True)}, currency="currency",
+        extra=lambda r: _num(r, "amount")
+        and _num(r, "stage_probability", required=False)
+        and (parse_number(clean(r["stage_probability"])) or 0) <= 100,
+        parents={
+            "customer_id": ("customers", False),
+            "lead_id": ("leads", False),
+            "owner_rep_id": ("sales_reps", False),
+            "product_id": ("products", False),
+        },
+    ),
+    "opportunity_stage_history": Rules(
+        ("stage_history_id",), "entered_at", ("entered_at",), categories={"stage": ("opportunity_stage", True)},
+        parents={"opportunity_id": ("opportunities", True), "changed_by_rep_id": ("sales_reps", False)},
+    ),
+    "web_sessions": Rules(
+        ("session_id",), "started_at", ("started_at",), categories={"device": ("device", False)},
+        extra=lambda r: _int(r, "pageviews", required=False) and _int(r, "duration_seconds", required=False),
+        parents={"customer_id": ("customers", False), "campaign_id": ("campaigns", False), "lead_id": ("leads", False)},
+        before_customer="started_at",
+    ),
+    "activities": Rules(
+        ("activity_id",), "created_at", ("created_at",), ("scheduled_at", "completed_at"),
+        {"activity_type": ("activity_type", True)},
+        parents={
+            "rep_id": ("sales_reps", True),
+            "lead_id": ("leads", False),
+            "customer_id": ("customers", False),
+            "opportunity_id": ("opportunities", False),
+        },
+        before_customer="created_at",
+    ),
+    "crm_logins": Rules(
+        ("login_id",), "logged_in_at", ("logged_in_at",), categories={"client": ("login_client", True)},
+        parents={"rep_id": ("sales_reps", True)},
+    ),
+    "lead_pool_events": Rules(
+        ("pool_event_id",), "event_at", ("event_at",), categories={"event_type": ("pool_event_type", True)},
+        parents={"lead_id": ("leads", True), "rep_id": ("sales_reps", False)},
     ),
     "orders": Rules(
         ("order_id",), "updated_at", ("ordered_at", "updated_at"),
@@ -242,7 +306,11 @@ RULES: dict[str, Rules] = {
 }
 
 # Dependency order for the reference checks.
-ORDER = ("sales_reps", "customers", "products", "fx_rates", "orders", "order_items")
+ORDER = (
+    "sales_reps", "customers", "products", "fx_rates", "quotas", "campaigns", "leads", "opportunities",
+    "opportunity_stage_history", "web_sessions", "activities", "crm_logins", "lead_pool_events",
+    "orders", "order_items",
+)
 
 
 @dataclass
@@ -279,9 +347,12 @@ def accept(table: str, raw: list[Row], accepted: dict[str, Accepted]) -> Accepte
     # dedupe: latest `newest` first, then the larger fingerprint
     best: dict[tuple[str | None, ...], tuple[tuple, Row]] = {}
     for row in valid:
-        key = tuple(clean(row[k]) if k != "rate_date" else str(parse_day(row[k])) for k in rules.key)
-        if table == "fx_rates":
-            key = ((clean(row["currency"]) or "").upper(), str(parse_day(row["rate_date"])))
+        key = tuple(
+            str(parse_day(row[k])) if k in rules.date_keys
+            else (clean(row[k]) or "").upper() if k in rules.upper_keys
+            else clean(row[k])
+            for k in rules.key
+        )
         rank = (parse_ts(row[rules.newest]) if rules.newest else datetime.min, fingerprint(row, columns))
         if key not in best or rank > best[key][0]:
             best[key] = (rank, row)
@@ -297,9 +368,9 @@ def accept(table: str, raw: list[Row], accepted: dict[str, Accepted]) -> Accepte
                 continue
             pool = survivors if parent == table else accepted[parent].rows
             ok = ok and (value,) in pool
-        if ok and rules.before_customer:
-            customer = accepted["customers"].rows.get((clean(row["customer_id"]),))
-            ok = customer is not None and parse_ts(row[rules.before_customer]) >= parse_ts(customer["created_at"])
+        if ok and rules.before_customer and clean(row["customer_id"]) is not None:
+            customer = accepted["customers"].rows[(clean(row["customer_id"]),)]
+            ok = parse_ts(row[rules.before_customer]) >= parse_ts(customer["created_at"])
         if ok:
             result[key] = row
     return Accepted(result)

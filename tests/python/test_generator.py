@@ -77,7 +77,7 @@ def test_same_seed_gives_identical_bytes(small: Path, tmp_path: Path) -> None:
     again = tmp_path / "again"
     run(again)
     assert files(again) == files(small)
-    match, mismatch, errors = filecmp.cmpfiles(small, again, files(small), shallow=False)
+    _match, mismatch, errors = filecmp.cmpfiles(small, again, files(small), shallow=False)
     assert not mismatch and not errors
 
 
@@ -244,7 +244,7 @@ def test_category_columns_match_schema() -> None:
     for (table, col), domain in UNKNOWN_CATEGORY_COLUMNS.items():
         assert KINDS[table][col].vocab == CANONICAL[domain], (table, col)
         assert SPECS[table].category_col == col
-    for (table, col) in FOREIGN_NAME_COLUMNS:
+    for table, col in FOREIGN_NAME_COLUMNS:
         assert SPECS[table].foreign_col == col
 
 
@@ -289,5 +289,5 @@ def test_committed_demo_seeds_equal_a_fresh_demo_run(tmp_path: Path) -> None:
     names = files(fresh)
     committed = [n for n in files(SEEDS) if n.startswith("raw_") or n.startswith("_meta/")]
     assert committed == names
-    match, mismatch, errors = filecmp.cmpfiles(SEEDS, fresh, names, shallow=False)
+    _match, mismatch, errors = filecmp.cmpfiles(SEEDS, fresh, names, shallow=False)
     assert not mismatch and not errors, mismatch

@@ -8,25 +8,24 @@
     ('stg_crm__orders', 'order_date'),
 ] -%}
 {%- set as_of_var = var('as_of_date', none) -%}
+{%- if as_of_var is not none and as_of_var | string | trim != '' -%}
+    {%- set as_of_expression = "cast('" ~ (as_of_var | string | trim) ~ "' as date)" -%}
+    {%- set as_of_source = 'var' -%}
+{%- else -%}
+    {%- set as_of_expression = 'latest_event_date' -%}
+    {%- set as_of_source = 'latest_event_date' -%}
+{%- endif -%}
 with
 
-{% for model_name, date_expression in event_sources %}
-{{ model_name }} as (
-
-    select * from {{ ref(model_name) }}
-
-),
-
-{% endfor %}
 event_dates as (
 
     {% for model_name, date_expression in event_sources %}
-    select cast({{ date_expression }} as date) as event_date
-    from {{ model_name }}
-    {%- if not loop.last %}
-    union all
-    {% endif %}
-    {%- endfor %}
+        {%- if not loop.first %}
+        union all
+        {% endif %}
+        select cast({{ date_expression }} as date) as event_date
+        from {{ ref(model_name) }}
+    {% endfor %}
 
 ),
 
@@ -41,13 +40,8 @@ latest_event as (
 final as (
 
     select
-        {%- if as_of_var is not none and as_of_var | string | trim != '' %}
-        cast('{{ as_of_var | string | trim }}' as date) as as_of_date,
-        cast('var' as {{ dbt.type_string() }}) as as_of_date_source,
-        {%- else %}
-        latest_event_date as as_of_date,
-        cast('latest_event_date' as {{ dbt.type_string() }}) as as_of_date_source,
-        {%- endif %}
+        {{ as_of_expression }} as as_of_date,
+        cast('{{ as_of_source }}' as {{ dbt.type_string() }}) as as_of_date_source,
         latest_event_date
 
     from latest_event

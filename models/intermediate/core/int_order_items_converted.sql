@@ -101,7 +101,8 @@ discount_allocated as (
         *,
         case
             when remainder_rank = 1
-                then rounded_discount_amount
+                then
+                    rounded_discount_amount
                     + order_discount_amount
                     - sum(rounded_discount_amount) over (partition by order_id)
             else rounded_discount_amount
@@ -153,21 +154,24 @@ converted as (
 
 ),
 
--- The order's converted totals, rounded once, go to its lines like the discount: the cent remainder to remainder_rank 1.
+-- The order's converted totals, rounded once, go to its lines like the discount:
+-- each line its own rounded amount, the remainder cent to remainder_rank 1.
 reporting_allocated as (
 
     select
         *,
         case
             when remainder_rank = 1
-                then rounded_gross_amount_reporting
+                then
+                    rounded_gross_amount_reporting
                     + order_gross_amount_reporting
                     - sum(rounded_gross_amount_reporting) over (partition by order_id)
             else rounded_gross_amount_reporting
         end as gross_amount_reporting,
         case
             when remainder_rank = 1
-                then rounded_discount_amount_reporting
+                then
+                    rounded_discount_amount_reporting
                     + order_discount_amount_reporting
                     - sum(rounded_discount_amount_reporting) over (partition by order_id)
             else rounded_discount_amount_reporting

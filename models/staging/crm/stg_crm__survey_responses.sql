@@ -18,7 +18,7 @@ accepted as (
         score,
         ces_scale_min,
         ces_scale_max,
-        comment
+        comment  -- noqa: RF04
 
     from base
 

@@ -4,13 +4,6 @@
     day are true duplicates, and the row fingerprint decides which one is kept.
 -#}
 {%- set raw_columns = ['rate_date', 'currency', 'rate_to_usd'] -%}
-{#-
-    Rates of weak currencies need more than the 6 decimals of parse_number
-    (1 IRR is about 0.0000238 USD; the export writes 10 decimals), so the rate
-    is checked against the same dot-decimal pattern with up to 12 decimals and
-    only then cast, to a numeric of scale 12: a bad value is null, never a build error.
--#}
-{%- set rate_type = api.Column.numeric_type('numeric', 28, 12) -%}
 with
 
 source as (
@@ -30,10 +23,7 @@ typed as (
     select
         {{ parse_date('rate_date') }} as rate_date,
         upper({{ clean_text('currency') }}) as currency_code,
-        case
-            when {{ regex_matches('trim(rate_to_usd)', '^[+-]?[0-9]{1,15}([.][0-9]{1,12})?$') }}
-                then cast(trim(rate_to_usd) as {{ rate_type }})
-        end as rate_to_usd,
+        {{ parse_number('rate_to_usd', decimals=12) }} as rate_to_usd,
         nullif(trim(rate_date), '') as raw_rate_date,
         case
             when {{ clean_text('currency') }} is not null or {{ clean_text('rate_date') }} is not null

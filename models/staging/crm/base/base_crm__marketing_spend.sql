@@ -29,15 +29,12 @@ typed as (
         {{ parse_number('amount') }} as spend_amount,
         upper({{ clean_text('currency') }}) as currency_code,
         nullif(trim(spend_date), '') as raw_spend_date,
-        case
-            when
-                {{ clean_text('campaign_id') }} is not null
-                or {{ clean_text('channel') }} is not null
-                or {{ clean_text('spend_date') }} is not null
-                then coalesce({{ clean_text('campaign_id') }}, '')
-                    || '|' || coalesce({{ clean_text('channel') }}, '')
-                    || '|' || coalesce({{ clean_text('spend_date') }}, '')
-        end as raw_key,
+        nullif(
+            coalesce({{ clean_text('campaign_id') }}, '')
+            || '|' || coalesce({{ clean_text('channel') }}, '')
+            || '|' || coalesce({{ clean_text('spend_date') }}, ''),
+            '||'
+        ) as raw_key,
         {{ row_fingerprint(raw_columns) }} as raw_row_hash,
         {{ raw_values_text(raw_columns) }} as raw_values
 

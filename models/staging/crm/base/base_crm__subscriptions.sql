@@ -150,26 +150,24 @@ referenced as (
 
 ),
 
-{#-
-    Self-reference: a renewal must point at a contract accepted by this model.
-    Each pass rejects the renewals whose contract was rejected in the pass
-    before, so a rejection travels up a chain of renewals one link per pass.
--#}
+-- Self-reference: a renewal must point at a contract accepted by this model.
+-- Each pass rejects the renewals whose contract was rejected in the pass
+-- before, so a rejection travels up a chain of renewals one link per pass.
 {% for pass in range(1, renewal_passes + 1) %}
 renewal_pass_{{ pass }} as (
 
     select
-        subscription.*,
+        contract.*,
         case
-            when subscription.renewal_issue_{{ pass - 1 }} is not null then subscription.renewal_issue_{{ pass - 1 }}
-            when subscription.renewal_of_subscription_id is not null and renewed.subscription_id is null
+            when contract.renewal_issue_{{ pass - 1 }} is not null then contract.renewal_issue_{{ pass - 1 }}
+            when contract.renewal_of_subscription_id is not null and renewed.subscription_id is null
                 then 'orphan_reference:renewal_of_subscription_id'
         end as renewal_issue_{{ pass }}
 
-    from {% if pass == 1 %}referenced{% else %}renewal_pass_{{ pass - 1 }}{% endif %} as subscription
+    from {{ 'referenced' if pass == 1 else 'renewal_pass_' ~ (pass - 1) }} as contract
 
-    left join {% if pass == 1 %}referenced{% else %}renewal_pass_{{ pass - 1 }}{% endif %} as renewed
-        on subscription.renewal_of_subscription_id = renewed.subscription_id
+    left join {{ 'referenced' if pass == 1 else 'renewal_pass_' ~ (pass - 1) }} as renewed
+        on contract.renewal_of_subscription_id = renewed.subscription_id
         and renewed.renewal_issue_{{ pass - 1 }} is null
 
 ),

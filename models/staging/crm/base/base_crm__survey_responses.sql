@@ -49,7 +49,7 @@ typed as (
             when {{ regex_matches(ces_scale_text, '^[0-9]{1,2}-[0-9]{1,2}$') }}
                 then cast(split_part({{ ces_scale_text }}, '-', 2) as {{ dbt.type_int() }})
         end as parsed_scale_max,
-        {{ clean_text('comment') }} as comment,
+        {{ clean_text('comment') }} as comment,  -- noqa: RF04
         {{ clean_text('response_id') }} as raw_key,
         {{ row_fingerprint(raw_columns) }} as raw_row_hash,
         {{ raw_values_text(raw_columns) }} as raw_values
