@@ -411,6 +411,36 @@ def csv_escape(arr: pa.Array) -> pa.Array:
     return pc.if_else(pc.fill_null(mask, False), quoted, arr)
 
 
+def encode_csv(columns: Sequence[str], cols: dict[str, pa.Array], check_quotes: set[str]) -> bytes:
+    """CSV lines (no header) of string columns: minimal RFC 4180 quoting, empty for null, '\\n' endings."""
+    arrays = [cols[c] for c in columns]
+    n = len(arrays[0]) if arrays else 0
+    pieces = []
+    step = 500_000
+    for lo in range(0, n, step):
+        parts = []
+        for name, arr in zip(columns, arrays, strict=True):
+            part = arr.slice(lo, step)
+            if name in check_quotes:
+                part = csv_escape(part)
+            parts.append(part)
+        line = pc.binary_join_element_wise(*parts, ",", null_handling="replace", null_replacement="")
+        line = pc.binary_join_element_wise(line, pa.scalar(""), "\n")
+        line = line.combine_chunks() if isinstance(line, pa.ChunkedArray) else line
+        if line.offset:
+            line = pa.concat_arrays([line])
+        offsets = np.frombuffer(line.buffers()[1], dtype=np.int32, count=len(line) + 1)
+        pieces.append(memoryview(line.buffers()[2])[offsets[0] : offsets[-1]].tobytes())
+    return b"".join(pieces)
+
+
+def encode(fmt: str, columns: Sequence[str], cols: dict[str, pa.Array], check_quotes: set[str]) -> bytes | pa.Table:
+    """What ``TableWriter.write_encoded`` appends: CSV bytes, or a table of string columns for Parquet."""
+    if fmt == "csv":
+        return encode_csv(columns, cols, check_quotes)
+    return pa.table([cols[c] for c in columns], schema=pa.schema([(c, pa.string()) for c in columns]))
+
+
 class TableWriter:
     """Appends chunks of one table to ``DIR/<name>.csv`` or ``.parquet`` (all columns text)."""
 
@@ -424,34 +454,25 @@ class TableWriter:
             self._fh.write((",".join(self.columns) + "\n").encode())
             self._pq = None
         else:
-            schema = pa.schema([(c, pa.string()) for c in self.columns])
-            self._pq = pq.ParquetWriter(path, schema, compression="snappy")
+            self.schema = pa.schema([(c, pa.string()) for c in self.columns])
+            self._pq = pq.ParquetWriter(path, self.schema, compression="snappy")
             self._fh = None
 
-    def write(self, cols: dict[str, pa.Array], check_quotes: set[str]) -> None:
-        arrays = [cols[c] for c in self.columns]
-        n = len(arrays[0]) if arrays else 0
+    def encode(self, cols: dict[str, pa.Array], check_quotes: set[str]) -> bytes | pa.Table:
+        return encode(self.fmt, self.columns, cols, check_quotes)
+
+    def write_encoded(self, payload: bytes | pa.Table, n: int) -> None:
         if n == 0:
             return
         self.rows += n
         if self._pq is not None:
-            self._pq.write_table(pa.table(dict(zip(self.columns, arrays, strict=True))))
-            return
-        step = 500_000
-        for lo in range(0, n, step):
-            parts = []
-            for name, arr in zip(self.columns, arrays, strict=True):
-                part = arr.slice(lo, step)
-                if name in check_quotes:
-                    part = csv_escape(part)
-                parts.append(part)
-            line = pc.binary_join_element_wise(*parts, ",", null_handling="replace", null_replacement="")
-            line = pc.binary_join_element_wise(line, pa.scalar(""), "\n")
-            line = line.combine_chunks() if isinstance(line, pa.ChunkedArray) else line
-            if line.offset:
-                line = pa.concat_arrays([line])
-            offsets = np.frombuffer(line.buffers()[1], dtype=np.int32, count=len(line) + 1)
-            self._fh.write(memoryview(line.buffers()[2])[offsets[0] : offsets[-1]])
+            self._pq.write_table(payload)
+        else:
+            self._fh.write(payload)
+
+    def write(self, cols: dict[str, pa.Array], check_quotes: set[str]) -> None:
+        n = len(cols[self.columns[0]]) if self.columns else 0
+        self.write_encoded(self.encode(cols, check_quotes), n)
 
     def close(self) -> None:
         if self._fh is not None:

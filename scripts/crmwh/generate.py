@@ -19,7 +19,11 @@ import csv
 import datetime as dt
 import json
 import math
+import multiprocessing as mp
+import os
+import time
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -27,10 +31,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from crmwh.contract import DIRTY_KINDS, TABLES, TABLES_BY_NAME
-from crmwh.gen_core import Clock, Formatter, Frame, Progress, TableWriter, days_of, rng_for
+from crmwh.gen_core import Clock, Formatter, Frame, Progress, TableWriter, days_of, encode, rng_for
 from crmwh.gen_dirty import Injector
 from crmwh.gen_population import BGNBD, GAMMA_GAMMA, Chunk
-from crmwh.gen_schema import KINDS, SPECS
+from crmwh.gen_schema import ID_KINDS, KINDS, SPECS, VISITOR_ID
 from crmwh.gen_world import build_world, crm_logins
 
 TIERS = {"demo": 2_000, "M": 100_000, "L": 1_000_000}
@@ -42,19 +46,66 @@ _STRUCTURAL = (",", '"', "\n", "\r")
 TABLE_INDEX = {t.name: i for i, t in enumerate(TABLES)}
 
 
+@dataclass
+class Encoded:
+    """One table chunk ready to append: payload, row count, dirty rows (0-based positions), seconds."""
+
+    table: str
+    payload: bytes | pa.Table
+    rows: int
+    dirty: list[tuple[str, str, int, str]]  # (key, kind, position, column)
+    seconds: float
+
+
+class Encoder:
+    """Injects dirty rows into a typed chunk, formats it as text and encodes it for the writer."""
+
+    def __init__(self, fmt: str, rate: float) -> None:
+        self.fmt = fmt
+        self.rate = rate
+        self.formatter = Formatter()
+
+    def encode(self, table: str, frame: Frame, injector: Injector, dirty_rng: np.random.Generator) -> Encoded:
+        t0 = time.perf_counter()
+        inj = injector.inject(frame, dirty_rng, self.rate)
+        kinds = KINDS[table]
+        final = inj.frame
+        cols = {c: self.formatter.column(kinds[c], final[c]) for c in kinds}
+        check = {c for c, k in kinds.items() if k.name == "str" or any(s in v for v in k.vocab for s in _STRUCTURAL)}
+        n = len(final)
+        for col, values in inj.overrides.items():
+            pos = np.fromiter(values.keys(), dtype=np.int64, count=len(values))
+            order = np.argsort(pos)
+            texts = list(values.values())
+            mask = np.zeros(n, dtype=bool)
+            mask[pos] = True
+            cols[col] = pc.replace_with_mask(
+                cols[col], pa.array(mask), pa.array([texts[i] for i in order], pa.string())
+            )
+            check.add(col)
+        dirty = []
+        if inj.positions:
+            pos = np.array(inj.positions, dtype=np.int64)
+            key_text = [cols[k].take(pa.array(pos)).to_pylist() for k in TABLES_BY_NAME[table].key]
+            for i, p in enumerate(pos):
+                key = "|".join(v[i] if v[i] is not None else "" for v in key_text)
+                dirty.append((key, inj.kinds[i], int(p), inj.columns[i]))
+        payload = encode(self.fmt, TABLES_BY_NAME[table].column_names, cols, check)
+        return Encoded(table, payload, n, dirty, time.perf_counter() - t0)
+
+
 class Sink:
-    """Receives typed table chunks, injects dirty rows, formats them and appends them to the files."""
+    """The output files: world tables are emitted here directly, customer chunks arrive encoded."""
 
     def __init__(self, out: Path, fmt: str, rate: float, clock: Clock, progress: Progress, seed: int) -> None:
-        self.rate = rate
         self.seed = seed
-        self.calls: dict[str, int] = defaultdict(int)
         self.clock = clock
         self.progress = progress
-        self.formatter = Formatter()
+        self.encoder = Encoder(fmt, rate)
         ext = "csv" if fmt == "csv" else "parquet"
         self.writers = {t.name: TableWriter(out / f"{t.raw_name}.{ext}", t.column_names, fmt) for t in TABLES}
         self.next_id: dict[str, int] = defaultdict(lambda: 1)
+        self.calls: dict[str, int] = defaultdict(int)
         self.dirty: dict[str, list[tuple[str, str, int, str]]] = defaultdict(list)  # table -> (key, kind, row, col)
         self.seconds: dict[str, float] = defaultdict(float)
         composite = {
@@ -117,38 +168,20 @@ class Sink:
 
     # -- writing -------------------------------------------------------------------------
     def emit(self, table: str, frame: Frame, rng: np.random.Generator) -> None:
-        t0 = self.progress.elapsed()
-        # dirty rows draw from their own stream, so the clean data does not depend on the dirty rate
+        """World tables: dirty rows draw from their own stream, so clean data ignores the dirty rate."""
         call = self.calls[table]
         self.calls[table] = call + 1
         dirty_rng = rng_for(self.seed, 7, TABLE_INDEX[table], call)
-        inj = self.injectors[table].inject(frame, dirty_rng, self.rate)
-        kinds = KINDS[table]
-        final = inj.frame
-        cols = {c: self.formatter.column(kinds[c], final[c]) for c in kinds}
-        check = {c for c, k in kinds.items() if k.name == "str" or any(s in v for v in k.vocab for s in _STRUCTURAL)}
-        n = len(final)
-        for col, values in inj.overrides.items():
-            pos = np.fromiter(values.keys(), dtype=np.int64, count=len(values))
-            order = np.argsort(pos)
-            texts = list(values.values())
-            mask = np.zeros(n, dtype=bool)
-            mask[pos] = True
-            cols[col] = pc.replace_with_mask(
-                cols[col], pa.array(mask), pa.array([texts[i] for i in order], pa.string())
-            )
-            check.add(col)
-        writer = self.writers[table]
+        self.accept(self.encoder.encode(table, frame, self.injectors[table], dirty_rng))
+
+    def accept(self, enc: Encoded) -> None:
+        writer = self.writers[enc.table]
         before = writer.rows
-        writer.write(cols, check)
-        if inj.positions:
-            pos = np.array(inj.positions, dtype=np.int64)
-            key_cols = TABLES_BY_NAME[table].key
-            key_text = [cols[k].take(pa.array(pos)).to_pylist() for k in key_cols]
-            for i, p in enumerate(pos):
-                key = "|".join(v[i] if v[i] is not None else "" for v in key_text)
-                self.dirty[table].append((key, inj.kinds[i], before + int(p) + 1, inj.columns[i]))
-        self.seconds[table] += self.progress.elapsed() - t0
+        t0 = time.perf_counter()
+        writer.write_encoded(enc.payload, enc.rows)
+        for key, kind, pos, col in enc.dirty:
+            self.dirty[enc.table].append((key, kind, before + pos + 1, col))
+        self.seconds[enc.table] += enc.seconds + time.perf_counter() - t0
 
     def close(self) -> None:
         for w in self.writers.values():
@@ -156,6 +189,60 @@ class Sink:
 
     def rows(self) -> dict[str, int]:
         return {t.name: self.writers[t.name].rows for t in TABLES}
+
+
+def id_block(table: str) -> int:
+    """Ids of customer chunk i start at i * id_block + 1, so chunks can be generated in any order."""
+    kind = VISITOR_ID if table == "visitors" else ID_KINDS[table]
+    return 10 ** (kind.width - 2)
+
+
+class ChunkSink:
+    """Collects the encoded tables of one customer chunk (in a worker process or in-process)."""
+
+    def __init__(self, index: int, seed: int, encoder: Encoder, history_start_ts: int) -> None:
+        self.index = index
+        self.seed = seed
+        self.encoder = encoder
+        self.used: dict[str, int] = defaultdict(int)
+        self.results: list[Encoded] = []
+        self.injectors = {
+            t.name: Injector(
+                SPECS[t.name],
+                allocate=lambda n, name=t.name: self.allocate(name, n),
+                history_start_ts=history_start_ts,
+            )
+            for t in TABLES
+        }
+
+    def allocate(self, table: str, n: int) -> int:
+        block = id_block(table)
+        first = self.index * block + 1 + self.used[table]
+        self.used[table] += n
+        if self.used[table] >= block:
+            raise RuntimeError(f"{table}: more than {block:,} ids in one chunk; lower the chunk size")
+        return first
+
+    def emit(self, table: str, frame: Frame, rng: np.random.Generator) -> None:
+        dirty_rng = rng_for(self.seed, 7, TABLE_INDEX[table], self.index)
+        self.results.append(self.encoder.encode(table, frame, self.injectors[table], dirty_rng))
+
+
+@dataclass
+class ChunkResult:
+    tables: list[Encoded]
+    process: dict[str, int]
+
+
+_JOB: dict = {}  # state shared with forked workers: world, sizes, seed, encoder, history start
+
+
+def _chunk_job(index: int) -> ChunkResult:
+    job = _JOB
+    sink = ChunkSink(index, job["seed"], job["encoder"], job["start_ts"])
+    chunk = Chunk(job["world"], rng_for(job["seed"], 3, index), job["sizes"][index], sink.emit, sink.allocate)
+    chunk.run()
+    return ChunkResult(sink.results, chunk.truth_counts)
 
 
 def chunk_sizes(customers: int, chunk: int = CHUNK_CUSTOMERS) -> list[int]:
@@ -175,11 +262,13 @@ def generate(
     tier: str | None = None,
     quiet: bool = False,
     chunk_customers: int = CHUNK_CUSTOMERS,
+    jobs: int = 1,
 ) -> dict:
     """Write every raw table for ``customers`` customers; return the truth document.
 
     Customers are generated in chunks of ``chunk_customers`` (memory stays bounded); the output
-    depends on the chunk size, so it is fixed for the command line.
+    depends on the chunk size, so it is fixed for the command line. ``jobs`` worker processes
+    generate chunks in parallel; the output does not depend on it.
     """
     progress = Progress(quiet)
     out.mkdir(parents=True, exist_ok=True)
@@ -196,16 +285,26 @@ def generate(
         progress.log(f"crm_logins: {sink.writers['crm_logins'].rows:,} rows")
         sizes = chunk_sizes(customers, chunk_customers)
         process: dict[str, int] = defaultdict(int)
-        for i, size in enumerate(sizes):
-            chunk = Chunk(world, rng_for(seed, 3, i), size, sink.emit, sink.allocate)
-            chunk.run()
-            for k, v in chunk.truth_counts.items():
-                process[k] += v
-            rows = sink.rows()
-            progress.log(
-                f"chunk {i + 1}/{len(sizes)}: customers {rows['customers']:,}, orders {rows['orders']:,}, "
-                f"order_items {rows['order_items']:,}, web_sessions {rows['web_sessions']:,}"
-            )
+        _JOB.update(world=world, sizes=sizes, seed=seed, encoder=sink.encoder, start_ts=clock.start_ts)
+        workers = min(jobs, len(sizes))
+        pool = mp.get_context("fork").Pool(workers) if workers > 1 else None
+        try:
+            results = pool.imap(_chunk_job, range(len(sizes))) if pool else map(_chunk_job, range(len(sizes)))
+            for i, result in enumerate(results):
+                for enc in result.tables:
+                    sink.accept(enc)
+                for k, v in result.process.items():
+                    process[k] += v
+                rows = sink.rows()
+                progress.log(
+                    f"chunk {i + 1}/{len(sizes)}: customers {rows['customers']:,}, orders {rows['orders']:,}, "
+                    f"order_items {rows['order_items']:,}, web_sessions {rows['web_sessions']:,}"
+                )
+        finally:
+            if pool:
+                pool.close()
+                pool.join()
+            _JOB.clear()
     finally:
         sink.close()
     truth = _truth(sink, seed, tier, customers, clock, dirty_rate, fmt, dict(process))
@@ -293,6 +392,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--as-of", type=_date, default=DEFAULT_AS_OF, help="last day of the 3-year history (default 2026-06-30)"
     )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        help="worker processes for customer chunks (default: up to 2); the output does not depend on it",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     return parser.parse_args(argv)
 
@@ -313,6 +418,7 @@ def main(argv: list[str] | None = None) -> None:
         as_of=args.as_of,
         tier=tier,
         quiet=args.quiet,
+        jobs=max(1, args.jobs),
     )
 
 

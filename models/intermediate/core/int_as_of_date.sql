@@ -20,9 +20,7 @@ with
 event_dates as (
 
     {% for model_name, date_expression in event_sources %}
-        {%- if not loop.first %}
-        union all
-        {% endif %}
+        {% if not loop.first %}union all{% endif %}
         select cast({{ date_expression }} as date) as event_date
         from {{ ref(model_name) }}
     {% endfor %}

@@ -7,6 +7,18 @@
 -#}
 {%- set spine_start = var('date_spine_start', none) -%}
 {%- set spine_end = var('date_spine_end', none) -%}
+{%- if spine_start is not none and spine_start | string | trim != '' -%}
+    {%- set start_expression = "cast('" ~ (spine_start | string | trim) ~ "' as date)" -%}
+{%- else -%}
+    {%- set start_expression = 'cast(' ~ dbt.date_trunc('year', 'first_order.first_order_date') ~ ' as date)' -%}
+{%- endif -%}
+{%- if spine_end is not none and spine_end | string | trim != '' -%}
+    {%- set end_expression = "cast('" ~ (spine_end | string | trim) ~ "' as date)" -%}
+{%- else -%}
+    {%- set end_expression = 'cast(' ~ dbt.dateadd(
+        'day', -1, dbt.dateadd('year', 2, dbt.date_trunc('year', 'range_end.anchor_date'))
+    ) ~ ' as date)' -%}
+{%- endif -%}
 with
 
 orders as (
@@ -45,19 +57,8 @@ first_order as (
 bounds as (
 
     select
-        {%- if spine_start is not none and spine_start | string | trim != '' %}
-        cast('{{ spine_start | string | trim }}' as date) as start_date,
-        {%- else %}
-        cast({{ dbt.date_trunc('year', 'first_order.first_order_date') }} as date) as start_date,
-        {%- endif %}
-        {%- if spine_end is not none and spine_end | string | trim != '' %}
-        cast('{{ spine_end | string | trim }}' as date) as end_date
-        {%- else %}
-        cast(
-            {{ dbt.dateadd('day', -1, dbt.dateadd('year', 2, dbt.date_trunc('year', 'range_end.anchor_date'))) }}
-            as date
-        ) as end_date
-        {%- endif %}
+        {{ start_expression }} as start_date,
+        {{ end_expression }} as end_date
 
     from first_order
 
@@ -75,9 +76,9 @@ date_parts as (
 
     select
         date_day,
-        {{ date_part_int('year', 'date_day') }} as year,
-        {{ date_part_int('quarter', 'date_day') }} as quarter,
-        {{ date_part_int('month', 'date_day') }} as month,
+        {{ date_part_int('year', 'date_day') }} as year,  -- noqa: RF04
+        {{ date_part_int('quarter', 'date_day') }} as quarter,  -- noqa: RF04
+        {{ date_part_int('month', 'date_day') }} as month,  -- noqa: RF04
         {{ date_part_int('day', 'date_day') }} as day_of_month,
         {{ date_part_int('isodow', 'date_day') }} as day_of_week,
         cast({{ dbt.date_trunc('year', 'date_day') }} as date) as year_start_date,
@@ -93,9 +94,9 @@ final as (
 
     select
         cast(date_day as date) as date_day,
-        year,
-        quarter,
-        month,
+        year,  -- noqa: RF04
+        quarter,  -- noqa: RF04
+        month,  -- noqa: RF04
         day_of_month,
         day_of_week,
         cast(day_of_week in (6, 7) as boolean) as is_weekend,
@@ -106,7 +107,7 @@ final as (
         cast(
             cast(year as varchar) || '-' || lpad(cast(month as varchar), 2, '0')
             as varchar
-        ) as year_month
+        ) as year_month  -- noqa: RF04
 
     from date_parts
 
