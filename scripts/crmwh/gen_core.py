@@ -306,19 +306,36 @@ class Frame:
 
 
 # --- Text formatting ------------------------------------------------------------------------
+def _fixed_width(data: np.ndarray, valid: np.ndarray | None) -> pa.Array:
+    """A string array from an (n, width) uint8 matrix of bytes; rows where ``valid`` is False are null."""
+    n, width = data.shape
+    offsets = np.arange(0, width * (n + 1), width, dtype=np.int32)
+    validity = None
+    null_count = 0
+    if valid is not None and not valid.all():
+        validity = pa.py_buffer(np.packbits(valid, bitorder="little"))
+        null_count = int(n - valid.sum())
+    return pa.Array.from_buffers(
+        pa.string(),
+        n,
+        [validity, pa.py_buffer(offsets), pa.py_buffer(np.ascontiguousarray(data).reshape(-1))],
+        null_count=null_count,
+    )
+
+
 class Formatter:
-    """Turns typed columns into pyarrow string arrays (vectorised, via small lookup tables)."""
+    """Turns typed columns into pyarrow string arrays (vectorised: fixed-width byte matrices, lookups)."""
 
     def __init__(self) -> None:
         self.date_base = days_of(dt.date(1900, 1, 1))
         n = days_of(dt.date(2101, 1, 1)) - self.date_base
-        self.date_strings = pa.array(
-            np.datetime_as_string(np.arange(self.date_base, self.date_base + n).astype("datetime64[D]"))
-        )
+        text = "".join(np.datetime_as_string(np.arange(self.date_base, self.date_base + n).astype("datetime64[D]")))
+        self.date_bytes = np.frombuffer(text.encode(), dtype=np.uint8).reshape(n, 10)
         sod = np.arange(DAY)
-        self.time_strings = pa.array(
-            [f"{h:02d}:{m:02d}:{s:02d}" for h, m, s in zip(sod // 3600, sod // 60 % 60, sod % 60, strict=True)]
+        text = "".join(
+            f"{h:02d}:{m:02d}:{s:02d}" for h, m, s in zip(sod // 3600, sod // 60 % 60, sod % 60, strict=True)
         )
+        self.time_bytes = np.frombuffer(text.encode(), dtype=np.uint8).reshape(DAY, 8)
         self.two_digits = pa.array([f"{i:02d}" for i in range(100)])
 
     def column(self, kind: Kind, values: Any) -> pa.Array:
@@ -348,25 +365,31 @@ class Formatter:
 
     def ids(self, prefix: str, width: int, v: np.ndarray) -> pa.Array:
         null = v < 0
-        top = 10**width
-        if len(v) and v.max() >= top - 1:
+        if len(v) and v.max() >= 10**width:  # more ids than the width holds: variable width
             digits = pc.utf8_lpad(pc.cast(pa.array(v, mask=null), pa.string()), width, "0")
             return pc.binary_join_element_wise(pa.scalar(prefix), digits, "")
-        s = pc.cast(pa.array(v + top, mask=null), pa.string())
-        return pc.utf8_replace_slice(s, start=0, stop=1, replacement=prefix)
+        head = np.frombuffer(prefix.encode(), dtype=np.uint8)
+        out = np.empty((len(v), len(head) + width), dtype=np.uint8)
+        out[:, : len(head)] = head
+        x = np.where(null, 0, v)
+        for k in range(width - 1, -1, -1):
+            out[:, len(head) + k] = x % 10 + 48
+            x = x // 10
+        return _fixed_width(out, ~null)
 
     def dates(self, days: np.ndarray, null: np.ndarray | None = None) -> pa.Array:
         null = days == NA if null is None else null
-        idx = np.where(null, 0, days - self.date_base)
-        return self.date_strings.take(pa.array(idx, mask=null))
+        return _fixed_width(self.date_bytes[np.where(null, 0, days - self.date_base)], ~null)
 
     def timestamps(self, ts: np.ndarray, null: np.ndarray | None = None) -> pa.Array:
         null = ts == NA if null is None else null
         safe = np.where(null, 0, ts)
-        d = self.dates(safe // DAY, null)
-        t = self.time_strings.take(pa.array(safe % DAY))
-        joined = pc.binary_join_element_wise(d, t, "T")
-        return pc.binary_join_element_wise(joined, pa.scalar(""), "Z")
+        out = np.empty((len(ts), 20), dtype=np.uint8)
+        out[:, :10] = self.date_bytes[safe // DAY - self.date_base]
+        out[:, 10] = ord("T")
+        out[:, 11:19] = self.time_bytes[safe % DAY]
+        out[:, 19] = ord("Z")
+        return _fixed_width(out, ~null)
 
     def money(self, cents: np.ndarray, null: np.ndarray) -> pa.Array:
         safe = np.where(null, 0, cents)

@@ -407,11 +407,13 @@ class Injector:
             def ok(rows: np.ndarray) -> np.ndarray:
                 return np.any([self._non_null(frame, c, rows) for c in cols], axis=0)
 
-            for r in pick(k, ok, exclusive=True):
+            rows = pick(k, ok, exclusive=True)
+            present = {c: self._non_null(frame, c, rows) for c in cols}
+            for i, r in enumerate(rows):
                 order = rng.permutation(len(cols))
                 for j in order:
                     col = cols[j]
-                    if self._non_null(frame, col, np.array([r]))[0]:
+                    if present[col][i]:
                         override(col, r, other_format_text(kd[col], int(frame[col][r]), rng))
                         dirty.append((r, kind, col))
                         break
@@ -437,12 +439,14 @@ class Injector:
             def ok(rows: np.ndarray) -> np.ndarray:
                 return np.any([usable(c, rows) for c in cols], axis=0)
 
-            for r in pick(k, ok, exclusive=True):
+            rows = pick(k, ok, exclusive=True)
+            texts = {c: self._text(frame, c, rows) for c in cols}
+            for i, r in enumerate(rows):
                 for j in rng.permutation(len(cols)):
                     col = cols[j]
-                    if not usable(col, np.array([r]))[0]:
+                    text = texts[col][i]
+                    if text is None or (kind == "nfd_text" and not nfd_differs(text)):
                         continue
-                    text = self._text(frame, col, np.array([r]))[0]
                     if kind == "nfd_text":
                         new = unicodedata.normalize("NFD", text)
                     elif kind == "padded_whitespace":

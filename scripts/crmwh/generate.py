@@ -74,15 +74,7 @@ class Encoder:
         check = {c for c, k in kinds.items() if k.name == "str" or any(s in v for v in k.vocab for s in _STRUCTURAL)}
         n = len(final)
         for col, values in inj.overrides.items():
-            pos = np.fromiter(values.keys(), dtype=np.int64, count=len(values))
-            order = np.argsort(pos)
-            texts = list(values.values())
-            mask = np.zeros(n, dtype=bool)
-            mask[pos] = True
-            cols[col] = pc.replace_with_mask(
-                cols[col], pa.array(mask), pa.array([texts[i] for i in order], pa.string())
-            )
-            check.add(col)
+            cols[col] = _replace(cols[col], n, sorted(values.items()))
         dirty = []
         if inj.positions:
             pos = np.array(inj.positions, dtype=np.int64)
@@ -90,6 +82,13 @@ class Encoder:
             for i, p in enumerate(pos):
                 key = "|".join(v[i] if v[i] is not None else "" for v in key_text)
                 dirty.append((key, inj.kinds[i], int(p), inj.columns[i]))
+        if self.fmt == "csv":
+            # only override texts can need quotes in columns formatted here: quote them one by one
+            # instead of scanning whole columns
+            for col, values in inj.overrides.items():
+                needs = sorted((p, csv_quote(t)) for p, t in values.items() if col not in check and needs_quotes(t))
+                if needs:
+                    cols[col] = _replace(cols[col], n, needs)
         payload = encode(self.fmt, TABLES_BY_NAME[table].column_names, cols, check)
         return Encoded(table, payload, n, dirty, time.perf_counter() - t0)
 
@@ -243,6 +242,21 @@ def _chunk_job(index: int) -> ChunkResult:
     chunk = Chunk(job["world"], rng_for(job["seed"], 3, index), job["sizes"][index], sink.emit, sink.allocate)
     chunk.run()
     return ChunkResult(sink.results, chunk.truth_counts)
+
+
+def needs_quotes(text: str) -> bool:
+    return any(ch in text for ch in _STRUCTURAL)
+
+
+def csv_quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _replace(arr: pa.Array, n: int, values: list[tuple[int, str]]) -> pa.Array:
+    """``arr`` with the text at each (position, text) pair, positions ascending."""
+    mask = np.zeros(n, dtype=bool)
+    mask[[p for p, _ in values]] = True
+    return pc.replace_with_mask(arr, pa.array(mask), pa.array([t for _, t in values], pa.string()))
 
 
 def chunk_sizes(customers: int, chunk: int = CHUNK_CUSTOMERS) -> list[int]:

@@ -153,7 +153,9 @@ class Rules:
     extra: Callable[[Row], bool] | None = None  # further single-row rule; False = rejected
     parents: dict[str, tuple[str, bool]] = field(default_factory=dict)  # fk column -> (table, required)
     before_customer: str | None = None  # event column compared with the customer's created_at
+    customer_by_date: bool = False  # compare before_customer as calendar dates
     date_keys: tuple[str, ...] = ()  # key columns compared as parsed dates
+    label_keys: tuple[str, ...] = ()  # key columns compared as normalised labels
     upper_keys: tuple[str, ...] = ()  # key columns compared in upper case (currency codes)
 
 
@@ -187,7 +189,7 @@ def _not_before(row: Row, later: str, earlier: str) -> bool:
 
 def _survey_score(row: Row) -> bool:
     kind = label(row["survey_type"])
-    score = parse_number(clean(row["score"]))
+    score = parse_int(clean(row["score"]))
     if score is None:
         return False
     if kind == "nps":
@@ -195,8 +197,9 @@ def _survey_score(row: Row) -> bool:
     elif kind == "csat":
         low, high = 1, 5
     else:
-        scale = re.match(r"^\s*(\d+)\s*-\s*(\d+)\s*$", row["ces_scale"] or "")
-        if not scale:
+        folded = re.sub(r"[–—]", "-", re.sub(r"\s+", "", unicodedata.normalize("NFC", row["ces_scale"] or "")))
+        scale = re.match(r"^(\d{1,2})-(\d{1,2})$", folded)
+        if not scale or int(scale.group(1)) >= int(scale.group(2)):
             return False
         low, high = int(scale.group(1)), int(scale.group(2))
     return low <= score <= high
@@ -305,11 +308,58 @@ RULES: dict[str, Rules] = {
     ),
 }
 
+RULES.update({
+    "subscriptions": Rules(
+        ("subscription_id",), "updated_at", ("contract_start_date", "updated_at"), ("contract_end_date", "cancelled_at"),
+        {"plan": ("subscription_plan", True), "status": ("subscription_status", True)}, currency="currency",
+        extra=lambda r: _num(r, "mrr")
+        and (parse_day(r["contract_end_date"]) is None or parse_day(r["contract_end_date"]) >= parse_day(r["contract_start_date"])),
+        parents={
+            "customer_id": ("customers", True),
+            "product_id": ("products", True),
+            "renewal_of_subscription_id": ("subscriptions", False),
+        },
+        before_customer="contract_start_date", customer_by_date=True,
+    ),
+    "support_tickets": Rules(
+        ("ticket_id",), "updated_at", ("created_at", "updated_at"), ("first_response_at", "resolved_at"),
+        {"channel": ("ticket_channel", False), "priority": ("ticket_priority", True), "status": ("ticket_status", True)},
+        extra=lambda r: _not_before(r, "first_response_at", "created_at")
+        and _not_before(r, "resolved_at", "created_at")
+        and _int(r, "reopened_count", required=False)
+        and _bool(r, "is_escalated", required=False),
+        parents={"customer_id": ("customers", True), "product_id": ("products", False), "assignee_rep_id": ("sales_reps", False)},
+        before_customer="created_at",
+    ),
+    "survey_responses": Rules(
+        ("response_id",), "responded_at", ("responded_at",), categories={"survey_type": ("survey_type", True)},
+        extra=_survey_score,
+        parents={"customer_id": ("customers", True), "ticket_id": ("support_tickets", False)},
+        before_customer="responded_at",
+    ),
+    "marketing_spend": Rules(
+        ("campaign_id", "channel", "spend_date"), None, ("spend_date",), currency="currency",
+        extra=lambda r: _num(r, "amount"),
+        parents={"campaign_id": ("campaigns", True)}, date_keys=("spend_date",), label_keys=("channel",),
+    ),
+    "email_events": Rules(
+        ("event_id",), "event_at", ("event_at",), categories={"event_type": ("email_event_type", True)},
+        parents={"campaign_id": ("campaigns", True), "customer_id": ("customers", False)},
+    ),
+    "loyalty_points": Rules(
+        ("points_txn_id",), "txn_at", ("txn_at",), categories={"txn_type": ("loyalty_txn_type", True)},
+        extra=_loyalty,
+        parents={"customer_id": ("customers", True), "order_id": ("orders", False)},
+        before_customer="txn_at",
+    ),
+})
+
 # Dependency order for the reference checks.
 ORDER = (
     "sales_reps", "customers", "products", "fx_rates", "quotas", "campaigns", "leads", "opportunities",
     "opportunity_stage_history", "web_sessions", "activities", "crm_logins", "lead_pool_events",
-    "orders", "order_items",
+    "orders", "order_items", "subscriptions", "support_tickets", "survey_responses", "marketing_spend",
+    "email_events", "loyalty_points",
 )
 
 
@@ -350,6 +400,7 @@ def accept(table: str, raw: list[Row], accepted: dict[str, Accepted]) -> Accepte
         key = tuple(
             str(parse_day(row[k])) if k in rules.date_keys
             else (clean(row[k]) or "").upper() if k in rules.upper_keys
+            else label(row[k]) if k in rules.label_keys
             else clean(row[k])
             for k in rules.key
         )
@@ -357,23 +408,33 @@ def accept(table: str, raw: list[Row], accepted: dict[str, Accepted]) -> Accepte
         if key not in best or rank > best[key][0]:
             best[key] = (rank, row)
     survivors = {key: row for key, (_, row) in best.items()}
-    # references to accepted parents; self-references against the survivors
-    result: dict[tuple[str | None, ...], Row] = {}
-    for key, row in survivors.items():
-        ok = True
-        for column, (parent, required) in rules.parents.items():
-            value = clean(row[column])
-            if value is None:
-                ok = ok and not required
-                continue
-            pool = survivors if parent == table else accepted[parent].rows
-            ok = ok and (value,) in pool
-        if ok and rules.before_customer and clean(row["customer_id"]) is not None:
-            customer = accepted["customers"].rows[(clean(row["customer_id"]),)]
-            ok = parse_ts(row[rules.before_customer]) >= parse_ts(customer["created_at"])
-        if ok:
-            result[key] = row
-    return Accepted(result)
+    # references to accepted parents; a self-reference must point at a row that is itself
+    # accepted, so the check repeats until nothing more is rejected
+    result: dict[tuple[str | None, ...], Row] = dict(survivors)
+    while True:
+        kept = {key: row for key, row in result.items() if _references_hold(rules, table, row, result, accepted)}
+        if len(kept) == len(result):
+            return Accepted(kept)
+        result = kept
+
+
+def _references_hold(rules: Rules, table: str, row: Row, current: dict, accepted: dict[str, Accepted]) -> bool:
+    for column, (parent, required) in rules.parents.items():
+        value = clean(row[column])
+        if value is None:
+            if required:
+                return False
+            continue
+        pool = current if parent == table else accepted[parent].rows
+        if (value,) not in pool:
+            return False
+    if rules.before_customer and clean(row["customer_id"]) is not None:
+        customer = accepted["customers"].rows[(clean(row["customer_id"]),)]
+        event, created = parse_ts(row[rules.before_customer]), parse_ts(customer["created_at"])
+        if rules.customer_by_date:
+            return event.date() >= created.date()
+        return event >= created
+    return True
 
 
 def accept_all(folder: Path, seed_nulls: bool = True) -> dict[str, Accepted]:

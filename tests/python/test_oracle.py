@@ -69,3 +69,23 @@ def test_total_net_revenue_matches(accepted, con) -> None:
     lines = sum(line_count for _, _, line_count in figures)
     got = con.execute("select sum(net_revenue_reporting) from marts.fct_orders").fetchall()[0][0]
     assert abs(Decimal(str(got)) - expected) <= Decimal("0.005") * lines, (got, expected)
+
+
+def test_every_injected_dirty_row_is_rejected_with_its_reason(con) -> None:
+    """The generator logs each row it made dirty and the reason staging must give; nothing else is rejected."""
+    import csv
+    from collections import Counter
+
+    expected: Counter = Counter()
+    with (SEEDS_RAW / "_meta" / "dirty_rows.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["expected_reason"]:
+                key = None if row["expected_reason"] == "missing_key" else row["key"]
+                expected[(row["table"], key, row["expected_reason"], row["column"])] += 1
+    rows = con.execute("select source_table, raw_key, reason_code, reason_column from staging.stg_crm__rejections")
+    built = Counter(
+        (table, None if reason == "missing_key" else key, reason, column) for table, key, reason, column in rows.fetchall()
+    )
+    assert sum(expected.values()) > 1000
+    assert not expected - built, list((expected - built).items())[:10]
+    assert not built - expected, list((built - expected).items())[:10]

@@ -29,32 +29,20 @@
 ] -%}
 with
 
-{% for raw_table in raw_tables %}
-rejected_{{ raw_table }} as (
-
-    select
-        '{{ raw_table }}' as source_table,
-        raw_key,
-        rejection_reason as reason_code,
-        rejection_column as reason_column,
-        raw_values,
-        raw_row_hash
-
-    from {{ ref('base_crm__' ~ raw_table) }}
-
-    where rejection_reason is not null
-
-),
-
-{% endfor %}
 unioned as (
 
     {% for raw_table in raw_tables %}
-    select * from rejected_{{ raw_table }}
-    {%- if not loop.last %}
-    union all
-    {% endif %}
-    {%- endfor %}
+        {% if not loop.first %}union all{% endif %}
+        select
+            '{{ raw_table }}' as source_table,
+            raw_key,
+            rejection_reason as reason_code,
+            rejection_column as reason_column,
+            raw_values,
+            raw_row_hash
+        from {{ ref('base_crm__' ~ raw_table) }}
+        where rejection_reason is not null
+    {% endfor %}
 
 ),
 

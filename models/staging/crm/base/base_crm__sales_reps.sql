@@ -1,4 +1,7 @@
 {#- Every raw sales rep row, typed, with the reason it is rejected (null when accepted). -#}
+{%- set raw_columns = [
+    'rep_id', 'full_name', 'email', 'team', 'manager_rep_id', 'region', 'hire_date', 'status', 'updated_at',
+] -%}
 with
 
 source as (
@@ -28,8 +31,8 @@ typed as (
         nullif(trim(hire_date), '') as raw_hire_date,
         nullif(trim(updated_at), '') as raw_updated_at,
         {{ clean_text('rep_id') }} as raw_key,
-        {{ row_fingerprint(['rep_id', 'full_name', 'email', 'team', 'manager_rep_id', 'region', 'hire_date', 'status', 'updated_at']) }} as raw_row_hash,
-        {{ raw_values_text(['rep_id', 'full_name', 'email', 'team', 'manager_rep_id', 'region', 'hire_date', 'status', 'updated_at'], pii_columns=['email']) }} as raw_values
+        {{ row_fingerprint(raw_columns) }} as raw_row_hash,
+        {{ raw_values_text(raw_columns, pii_columns=['email']) }} as raw_values
 
     from source
 
@@ -86,7 +89,11 @@ deduplicated as (
 -- A manager must be an accepted rep; self-references resolve within this model.
 managers as (
 
-    select rep_id from deduplicated where deduped_issue is null
+    select rep_id
+
+    from deduplicated
+
+    where deduped_issue is null
 
 ),
 
