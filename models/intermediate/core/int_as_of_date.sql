@@ -6,6 +6,10 @@
 -#}
 {%- set event_sources = [
     ('stg_crm__orders', 'order_date'),
+    ('stg_crm__web_sessions', 'started_at'),
+    ('stg_crm__opportunities', 'created_at'),
+    ('stg_crm__support_tickets', 'created_at'),
+    ('stg_crm__activities', 'created_at'),
 ] -%}
 {%- set as_of_var = var('as_of_date', none) -%}
 {%- if as_of_var is not none and as_of_var | string | trim != '' -%}
