@@ -64,17 +64,21 @@ def build(served: Path, extra_dbt_args: list[str]) -> int:
     print(
         f"\nWarehouse built: {served}\n"
         "Query it read-only, e.g.:\n"
-        f"  {Path(sys.executable).parent / 'python'} -c \"import duckdb; "
+        f'  {Path(sys.executable).parent / "python"} -c "import duckdb; '
         f"print(duckdb.connect('{served}', read_only=True).sql('select * from marts.fct_orders limit 5'))\"\n"
-        f"  or: duckdb -readonly {served} \"select count(*) from marts.dim_customers\""
+        f'  or: duckdb -readonly {served} "select count(*) from marts.dim_customers"'
     )
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--served", type=Path, default=Path(os.environ.get("CRM_SERVED_PATH", DEFAULT_SERVED)),
-                        help="the served DuckDB file (default warehouse/crm.duckdb or $CRM_SERVED_PATH)")
+    parser.add_argument(
+        "--served",
+        type=Path,
+        default=Path(os.environ.get("CRM_SERVED_PATH", DEFAULT_SERVED)),
+        help="the served DuckDB file (default warehouse/crm.duckdb or $CRM_SERVED_PATH)",
+    )
     parser.add_argument("dbt_args", nargs="*", help="extra arguments passed to dbt build (after --)")
     args = parser.parse_args(argv)
     return build(args.served.resolve(), args.dbt_args)

@@ -133,7 +133,10 @@ TABLES: tuple[Table, ...] = (
         (
             C("campaign_id", "natural key of the campaign"),
             C("campaign_name", "campaign name"),
-            C("channel", "marketing channel of the campaign (paid_search, social, email, display, events, referral, organic)"),
+            C(
+                "channel",
+                "marketing channel of the campaign (paid_search, social, email, display, events, referral, organic)",
+            ),
             C("objective", "campaign objective", "awareness", "acquisition", "retention", "upsell"),
             C("start_date", "first day of the campaign"),
             C("end_date", "last day of the campaign"),
@@ -156,7 +159,10 @@ TABLES: tuple[Table, ...] = (
             C("lead_source", "where the lead came from (web, referral, event, cold_call, partner, social, email)"),
             C("campaign_id", "campaign that produced the lead (campaigns.campaign_id), if any"),
             C("owner_rep_id", "rep who owns the lead (sales_reps.rep_id); empty while in the shared pool"),
-            C("status", "lead status, possibly in another language or spelling (new, contacted, qualified, unqualified, converted)"),
+            C(
+                "status",
+                "lead status, possibly in another language or spelling (new, contacted, qualified, unqualified, converted)",
+            ),
             C("created_at", f"when the lead was created; {TS}"),
             C("last_contacted_at", f"last time a rep contacted the lead; {TS}"),
             C("converted_customer_id", "customer the lead became (customers.customer_id), if converted"),
@@ -185,7 +191,10 @@ TABLES: tuple[Table, ...] = (
             C("created_at", f"when the opportunity was created; {TS}"),
             C("expected_close_date", "date the rep expects the deal to close"),
             C("actual_close_date", "date the deal closed (won or lost); empty while open"),
-            C("stage", "current stage, possibly in another language or spelling (lead, qualified, proposal, negotiation, closed_won, closed_lost)"),
+            C(
+                "stage",
+                "current stage, possibly in another language or spelling (lead, qualified, proposal, negotiation, closed_won, closed_lost)",
+            ),
             C("lost_reason", "why a lost deal was lost"),
             C("stage_probability", "win probability the CRM shows for the current stage, 0-100"),
             C("updated_at", f"last update of the record; {TS}"),
@@ -220,7 +229,10 @@ TABLES: tuple[Table, ...] = (
             C("order_id", "natural key of the order"),
             C("customer_id", "customer who ordered (customers.customer_id)"),
             C("ordered_at", f"when the order was placed; {TS}"),
-            C("status", "order status, possibly in another language or spelling (placed, paid, shipped, completed, cancelled, refunded)"),
+            C(
+                "status",
+                "order status, possibly in another language or spelling (placed, paid, shipped, completed, cancelled, refunded)",
+            ),
             C("channel", "sales channel (web, mobile_app, phone, store, partner)"),
             C("currency", "ISO 4217 currency of the order"),
             C("discount_amount", "order-level discount, in the order currency"),
@@ -257,8 +269,14 @@ TABLES: tuple[Table, ...] = (
             C("currency", "ISO 4217 currency of the MRR"),
             C("contract_start_date", "first day of the contract"),
             C("contract_end_date", "last day of the contract term"),
-            C("status", "contract status, possibly in another language or spelling (active, cancelled, expired, renewed)"),
-            C("renewal_of_subscription_id", "the contract this one renews (subscriptions.subscription_id), if a renewal"),
+            C(
+                "status",
+                "contract status, possibly in another language or spelling (active, cancelled, expired, renewed)",
+            ),
+            C(
+                "renewal_of_subscription_id",
+                "the contract this one renews (subscriptions.subscription_id), if a renewal",
+            ),
             C("cancelled_at", f"when the contract was cancelled; {TS}"),
             C("cancel_reason", "why the customer cancelled"),
             C("updated_at", f"last update of the record; {TS}"),
@@ -291,7 +309,11 @@ TABLES: tuple[Table, ...] = (
             C("updated_at", f"last update of the record; {TS}"),
         ),
         "updated_at",
-        {"customer_id": "customers.customer_id", "product_id": "products.product_id", "assignee_rep_id": "sales_reps.rep_id"},
+        {
+            "customer_id": "customers.customer_id",
+            "product_id": "products.product_id",
+            "assignee_rep_id": "sales_reps.rep_id",
+        },
     ),
     Table(
         "survey_responses",

@@ -40,9 +40,16 @@ def run_dbt(args: list[str], target_path: Path, env: dict[str, str] | None = Non
     full_env.pop("CRM_RAW_DIR", None)
     full_env.update(env or {})
     command = [
-        dbt_bin(), *args,
-        "--project-dir", str(ROOT), "--profiles-dir", str(ROOT),
-        "--target-path", str(target_path), "--log-path", str(target_path / "logs"),
+        dbt_bin(),
+        *args,
+        "--project-dir",
+        str(ROOT),
+        "--profiles-dir",
+        str(ROOT),
+        "--target-path",
+        str(target_path),
+        "--log-path",
+        str(target_path / "logs"),
     ]
     proc = subprocess.run(command, cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=timeout, check=False)
     return DbtRun(proc.returncode, proc.stdout + proc.stderr, target_path)

@@ -64,8 +64,12 @@ def parse_ts(value: str | None) -> datetime | None:
         hour, minute, second, fraction = match.groups()[3:]
         try:
             moment = datetime(
-                int(parts["y"]), int(parts["m"]), int(parts["d"]),
-                int(hour or 0), int(minute or 0), int(second or 0),
+                int(parts["y"]),
+                int(parts["m"]),
+                int(parts["d"]),
+                int(hour or 0),
+                int(minute or 0),
+                int(second or 0),
                 int((fraction or "0").ljust(6, "0")),
             )
         except ValueError:
@@ -197,7 +201,7 @@ def _survey_score(row: Row) -> bool:
     elif kind == "csat":
         low, high = 1, 5
     else:
-        folded = re.sub(r"[–—]", "-", re.sub(r"\s+", "", unicodedata.normalize("NFC", row["ces_scale"] or "")))
+        folded = re.sub("[\u2013\u2014]", "-", re.sub(r"\s+", "", unicodedata.normalize("NFC", row["ces_scale"] or "")))
         scale = re.match(r"^(\d{1,2})-(\d{1,2})$", folded)
         if not scale or int(scale.group(1)) >= int(scale.group(2)):
             return False
@@ -215,36 +219,61 @@ def _loyalty(row: Row) -> bool:
 
 RULES: dict[str, Rules] = {
     "sales_reps": Rules(
-        ("rep_id",), "updated_at", ("updated_at",), ("hire_date",),
+        ("rep_id",),
+        "updated_at",
+        ("updated_at",),
+        ("hire_date",),
         {"region": ("rep_region", True), "status": ("rep_status", True)},
         parents={"manager_rep_id": ("sales_reps", False)},
     ),
     "customers": Rules(
-        ("customer_id",), "updated_at", ("created_at", "updated_at"), ("birth_date",),
+        ("customer_id",),
+        "updated_at",
+        ("created_at", "updated_at"),
+        ("birth_date",),
         {"customer_type": ("customer_type", True), "segment": ("customer_segment", False), "gender": ("gender", False)},
         parents={"owner_rep_id": ("sales_reps", False)},
     ),
     "products": Rules(
-        ("product_id",), "updated_at", ("updated_at",), ("launched_at",), currency="currency",
+        ("product_id",),
+        "updated_at",
+        ("updated_at",),
+        ("launched_at",),
+        currency="currency",
         extra=lambda r: _num(r, "list_price") and _num(r, "unit_cost") and _bool(r, "is_subscription"),
     ),
     "fx_rates": Rules(
-        ("currency", "rate_date"), None, ("rate_date",), currency="currency",
+        ("currency", "rate_date"),
+        None,
+        ("rate_date",),
+        currency="currency",
         extra=lambda r: (parse_number(clean(r["rate_to_usd"]), _RATE) or 0) > 0,
-        date_keys=("rate_date",), upper_keys=("currency",),
+        date_keys=("rate_date",),
+        upper_keys=("currency",),
     ),
     "quotas": Rules(
-        ("rep_id", "quota_month"), "updated_at", ("quota_month", "updated_at"), currency="currency",
+        ("rep_id", "quota_month"),
+        "updated_at",
+        ("quota_month", "updated_at"),
+        currency="currency",
         extra=lambda r: _num(r, "quota_amount") and parse_day(r["quota_month"]).day == 1,
-        parents={"rep_id": ("sales_reps", True)}, date_keys=("quota_month",),
+        parents={"rep_id": ("sales_reps", True)},
+        date_keys=("quota_month",),
     ),
     "campaigns": Rules(
-        ("campaign_id",), "updated_at", ("updated_at", "start_date"), ("end_date",),
-        {"objective": ("campaign_objective", True)}, currency="currency",
+        ("campaign_id",),
+        "updated_at",
+        ("updated_at", "start_date"),
+        ("end_date",),
+        {"objective": ("campaign_objective", True)},
+        currency="currency",
         extra=lambda r: _num(r, "budget") and _not_before(r, "end_date", "start_date"),
     ),
     "leads": Rules(
-        ("lead_id",), "updated_at", ("created_at", "updated_at"), ("last_contacted_at", "converted_at"),
+        ("lead_id",),
+        "updated_at",
+        ("created_at", "updated_at"),
+        ("last_contacted_at", "converted_at"),
         {"status": ("lead_status", True)},
         parents={
             "campaign_id": ("campaigns", False),
@@ -253,11 +282,17 @@ RULES: dict[str, Rules] = {
         },
     ),
     "opportunities": Rules(
-        ("opportunity_id",), "updated_at", ("created_at", "updated_at"), ("expected_close_date", "actual_close_date"),
-        {"stage": ("opportunity_stage", True)}, currency="currency",
-        extra=lambda r: _num(r, "amount")
-        and _num(r, "stage_probability", required=False)
-        and (parse_number(clean(r["stage_probability"])) or 0) <= 100,
+        ("opportunity_id",),
+        "updated_at",
+        ("created_at", "updated_at"),
+        ("expected_close_date", "actual_close_date"),
+        {"stage": ("opportunity_stage", True)},
+        currency="currency",
+        extra=lambda r: (
+            _num(r, "amount")
+            and _num(r, "stage_probability", required=False)
+            and (parse_number(clean(r["stage_probability"])) or 0) <= 100
+        ),
         parents={
             "customer_id": ("customers", False),
             "lead_id": ("leads", False),
@@ -266,17 +301,26 @@ RULES: dict[str, Rules] = {
         },
     ),
     "opportunity_stage_history": Rules(
-        ("stage_history_id",), "entered_at", ("entered_at",), categories={"stage": ("opportunity_stage", True)},
+        ("stage_history_id",),
+        "entered_at",
+        ("entered_at",),
+        categories={"stage": ("opportunity_stage", True)},
         parents={"opportunity_id": ("opportunities", True), "changed_by_rep_id": ("sales_reps", False)},
     ),
     "web_sessions": Rules(
-        ("session_id",), "started_at", ("started_at",), categories={"device": ("device", False)},
+        ("session_id",),
+        "started_at",
+        ("started_at",),
+        categories={"device": ("device", False)},
         extra=lambda r: _int(r, "pageviews", required=False) and _int(r, "duration_seconds", required=False),
         parents={"customer_id": ("customers", False), "campaign_id": ("campaigns", False), "lead_id": ("leads", False)},
         before_customer="started_at",
     ),
     "activities": Rules(
-        ("activity_id",), "created_at", ("created_at",), ("scheduled_at", "completed_at"),
+        ("activity_id",),
+        "created_at",
+        ("created_at",),
+        ("scheduled_at", "completed_at"),
         {"activity_type": ("activity_type", True)},
         parents={
             "rep_id": ("sales_reps", True),
@@ -287,79 +331,145 @@ RULES: dict[str, Rules] = {
         before_customer="created_at",
     ),
     "crm_logins": Rules(
-        ("login_id",), "logged_in_at", ("logged_in_at",), categories={"client": ("login_client", True)},
+        ("login_id",),
+        "logged_in_at",
+        ("logged_in_at",),
+        categories={"client": ("login_client", True)},
         parents={"rep_id": ("sales_reps", True)},
     ),
     "lead_pool_events": Rules(
-        ("pool_event_id",), "event_at", ("event_at",), categories={"event_type": ("pool_event_type", True)},
+        ("pool_event_id",),
+        "event_at",
+        ("event_at",),
+        categories={"event_type": ("pool_event_type", True)},
         parents={"lead_id": ("leads", True), "rep_id": ("sales_reps", False)},
     ),
     "orders": Rules(
-        ("order_id",), "updated_at", ("ordered_at", "updated_at"),
+        ("order_id",),
+        "updated_at",
+        ("ordered_at", "updated_at"),
         categories={"status": ("order_status", True), "channel": ("order_channel", False)},
-        currency="currency", extra=lambda r: _num(r, "discount_amount", required=False),
+        currency="currency",
+        extra=lambda r: _num(r, "discount_amount", required=False),
         parents={"customer_id": ("customers", True), "sales_rep_id": ("sales_reps", False)},
         before_customer="ordered_at",
     ),
     "order_items": Rules(
-        ("order_item_id",), None,
+        ("order_item_id",),
+        None,
         extra=lambda r: _int(r, "quantity", minimum=1) and _num(r, "unit_price"),
         parents={"order_id": ("orders", True), "product_id": ("products", True)},
     ),
 }
 
-RULES.update({
-    "subscriptions": Rules(
-        ("subscription_id",), "updated_at", ("contract_start_date", "updated_at"), ("contract_end_date", "cancelled_at"),
-        {"plan": ("subscription_plan", True), "status": ("subscription_status", True)}, currency="currency",
-        extra=lambda r: _num(r, "mrr")
-        and (parse_day(r["contract_end_date"]) is None or parse_day(r["contract_end_date"]) >= parse_day(r["contract_start_date"])),
-        parents={
-            "customer_id": ("customers", True),
-            "product_id": ("products", True),
-            "renewal_of_subscription_id": ("subscriptions", False),
-        },
-        before_customer="contract_start_date", customer_by_date=True,
-    ),
-    "support_tickets": Rules(
-        ("ticket_id",), "updated_at", ("created_at", "updated_at"), ("first_response_at", "resolved_at"),
-        {"channel": ("ticket_channel", False), "priority": ("ticket_priority", True), "status": ("ticket_status", True)},
-        extra=lambda r: _not_before(r, "first_response_at", "created_at")
-        and _not_before(r, "resolved_at", "created_at")
-        and _int(r, "reopened_count", required=False)
-        and _bool(r, "is_escalated", required=False),
-        parents={"customer_id": ("customers", True), "product_id": ("products", False), "assignee_rep_id": ("sales_reps", False)},
-        before_customer="created_at",
-    ),
-    "survey_responses": Rules(
-        ("response_id",), "responded_at", ("responded_at",), categories={"survey_type": ("survey_type", True)},
-        extra=_survey_score,
-        parents={"customer_id": ("customers", True), "ticket_id": ("support_tickets", False)},
-        before_customer="responded_at",
-    ),
-    "marketing_spend": Rules(
-        ("campaign_id", "channel", "spend_date"), None, ("spend_date",), currency="currency",
-        extra=lambda r: _num(r, "amount"),
-        parents={"campaign_id": ("campaigns", True)}, date_keys=("spend_date",), label_keys=("channel",),
-    ),
-    "email_events": Rules(
-        ("event_id",), "event_at", ("event_at",), categories={"event_type": ("email_event_type", True)},
-        parents={"campaign_id": ("campaigns", True), "customer_id": ("customers", False)},
-    ),
-    "loyalty_points": Rules(
-        ("points_txn_id",), "txn_at", ("txn_at",), categories={"txn_type": ("loyalty_txn_type", True)},
-        extra=_loyalty,
-        parents={"customer_id": ("customers", True), "order_id": ("orders", False)},
-        before_customer="txn_at",
-    ),
-})
+RULES.update(
+    {
+        "subscriptions": Rules(
+            ("subscription_id",),
+            "updated_at",
+            ("contract_start_date", "updated_at"),
+            ("contract_end_date", "cancelled_at"),
+            {"plan": ("subscription_plan", True), "status": ("subscription_status", True)},
+            currency="currency",
+            extra=lambda r: (
+                _num(r, "mrr")
+                and (
+                    parse_day(r["contract_end_date"]) is None
+                    or parse_day(r["contract_end_date"]) >= parse_day(r["contract_start_date"])
+                )
+            ),
+            parents={
+                "customer_id": ("customers", True),
+                "product_id": ("products", True),
+                "renewal_of_subscription_id": ("subscriptions", False),
+            },
+            before_customer="contract_start_date",
+            customer_by_date=True,
+        ),
+        "support_tickets": Rules(
+            ("ticket_id",),
+            "updated_at",
+            ("created_at", "updated_at"),
+            ("first_response_at", "resolved_at"),
+            {
+                "channel": ("ticket_channel", False),
+                "priority": ("ticket_priority", True),
+                "status": ("ticket_status", True),
+            },
+            extra=lambda r: (
+                _not_before(r, "first_response_at", "created_at")
+                and _not_before(r, "resolved_at", "created_at")
+                and _int(r, "reopened_count", required=False)
+                and _bool(r, "is_escalated", required=False)
+            ),
+            parents={
+                "customer_id": ("customers", True),
+                "product_id": ("products", False),
+                "assignee_rep_id": ("sales_reps", False),
+            },
+            before_customer="created_at",
+        ),
+        "survey_responses": Rules(
+            ("response_id",),
+            "responded_at",
+            ("responded_at",),
+            categories={"survey_type": ("survey_type", True)},
+            extra=_survey_score,
+            parents={"customer_id": ("customers", True), "ticket_id": ("support_tickets", False)},
+            before_customer="responded_at",
+        ),
+        "marketing_spend": Rules(
+            ("campaign_id", "channel", "spend_date"),
+            None,
+            ("spend_date",),
+            currency="currency",
+            extra=lambda r: _num(r, "amount"),
+            parents={"campaign_id": ("campaigns", True)},
+            date_keys=("spend_date",),
+            label_keys=("channel",),
+        ),
+        "email_events": Rules(
+            ("event_id",),
+            "event_at",
+            ("event_at",),
+            categories={"event_type": ("email_event_type", True)},
+            parents={"campaign_id": ("campaigns", True), "customer_id": ("customers", False)},
+        ),
+        "loyalty_points": Rules(
+            ("points_txn_id",),
+            "txn_at",
+            ("txn_at",),
+            categories={"txn_type": ("loyalty_txn_type", True)},
+            extra=_loyalty,
+            parents={"customer_id": ("customers", True), "order_id": ("orders", False)},
+            before_customer="txn_at",
+        ),
+    }
+)
 
 # Dependency order for the reference checks.
 ORDER = (
-    "sales_reps", "customers", "products", "fx_rates", "quotas", "campaigns", "leads", "opportunities",
-    "opportunity_stage_history", "web_sessions", "activities", "crm_logins", "lead_pool_events",
-    "orders", "order_items", "subscriptions", "support_tickets", "survey_responses", "marketing_spend",
-    "email_events", "loyalty_points",
+    "sales_reps",
+    "customers",
+    "products",
+    "fx_rates",
+    "quotas",
+    "campaigns",
+    "leads",
+    "opportunities",
+    "opportunity_stage_history",
+    "web_sessions",
+    "activities",
+    "crm_logins",
+    "lead_pool_events",
+    "orders",
+    "order_items",
+    "subscriptions",
+    "support_tickets",
+    "survey_responses",
+    "marketing_spend",
+    "email_events",
+    "loyalty_points",
 )
 
 
@@ -398,9 +508,12 @@ def accept(table: str, raw: list[Row], accepted: dict[str, Accepted]) -> Accepte
     best: dict[tuple[str | None, ...], tuple[tuple, Row]] = {}
     for row in valid:
         key = tuple(
-            str(parse_day(row[k])) if k in rules.date_keys
-            else (clean(row[k]) or "").upper() if k in rules.upper_keys
-            else label(row[k]) if k in rules.label_keys
+            str(parse_day(row[k]))
+            if k in rules.date_keys
+            else (clean(row[k]) or "").upper()
+            if k in rules.upper_keys
+            else label(row[k])
+            if k in rules.label_keys
             else clean(row[k])
             for k in rules.key
         )
@@ -468,7 +581,9 @@ def customer_figures(accepted: dict[str, Accepted]) -> dict[str, tuple[int, Deci
     lines: dict[str, int] = {}
     for item in accepted["order_items"].rows.values():
         order_id = clean(item["order_id"]) or ""
-        line = Decimal(parse_int(clean(item["quantity"])) or 0) * (parse_number(clean(item["unit_price"])) or Decimal(0))
+        line = Decimal(parse_int(clean(item["quantity"])) or 0) * (
+            parse_number(clean(item["unit_price"])) or Decimal(0)
+        )
         gross[order_id] = gross.get(order_id, Decimal(0)) + line
         lines[order_id] = lines.get(order_id, 0) + 1
     figures: dict[str, tuple[int, Decimal, int]] = {}

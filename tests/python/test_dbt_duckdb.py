@@ -6,6 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 import duckdb
+
 from conftest import DbtRun, run_dbt
 
 
@@ -38,7 +39,9 @@ def test_marts_are_populated(warehouse: Path) -> None:
 
 
 def test_docs_generate(warehouse: Path, tmp_path: Path) -> None:
-    run = run_dbt(["docs", "generate"], tmp_path / "target", {"CRM_TARGET": "duckdb", "CRM_DUCKDB_PATH": str(warehouse)})
+    run = run_dbt(
+        ["docs", "generate"], tmp_path / "target", {"CRM_TARGET": "duckdb", "CRM_DUCKDB_PATH": str(warehouse)}
+    )
     assert run.returncode == 0, run.tail()
     assert (tmp_path / "target" / "catalog.json").exists()
     assert (tmp_path / "target" / "index.html").exists()

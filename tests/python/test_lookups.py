@@ -35,7 +35,12 @@ def test_every_canonical_value_maps_to_itself() -> None:
 
 def test_unknown_values_are_not_mapped() -> None:
     lookup = _lookup()
-    mapped = [(domain, value) for domain, values in UNKNOWN_VALUES.items() for value in values if (domain, label(value)) in lookup]
+    mapped = [
+        (domain, value)
+        for domain, values in UNKNOWN_VALUES.items()
+        for value in values
+        if (domain, label(value)) in lookup
+    ]
     assert not mapped, mapped
 
 

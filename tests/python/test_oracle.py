@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+
 from conftest import SEEDS_RAW
 from oracle import ORDER, accept_all, customer_figures, read_raw
 
@@ -84,7 +85,8 @@ def test_every_injected_dirty_row_is_rejected_with_its_reason(con) -> None:
                 expected[(row["table"], key, row["expected_reason"], row["column"])] += 1
     rows = con.execute("select source_table, raw_key, reason_code, reason_column from staging.stg_crm__rejections")
     built = Counter(
-        (table, None if reason == "missing_key" else key, reason, column) for table, key, reason, column in rows.fetchall()
+        (table, None if reason == "missing_key" else key, reason, column)
+        for table, key, reason, column in rows.fetchall()
     )
     assert sum(expected.values()) > 1000
     assert not expected - built, list((expected - built).items())[:10]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+
 from conftest import ROOT, run_dbt
 from oracle import ORDER, accept_all, read_raw
 
@@ -26,9 +27,23 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     for fmt in ("csv", "parquet"):
         folders[fmt] = root / fmt
         subprocess.run(
-            [sys.executable, "-m", "crmwh.generate", "--customers", "400", "--seed", "7",
-             "--format", fmt, "--out", str(folders[fmt]), "--quiet"],
-            check=True, timeout=600, env=dict(os.environ, PYTHONPATH=str(ROOT / "scripts")),
+            [
+                sys.executable,
+                "-m",
+                "crmwh.generate",
+                "--customers",
+                "400",
+                "--seed",
+                "7",
+                "--format",
+                fmt,
+                "--out",
+                str(folders[fmt]),
+                "--quiet",
+            ],
+            check=True,
+            timeout=600,
+            env=dict(os.environ, PYTHONPATH=str(ROOT / "scripts")),
         )
     return folders
 
