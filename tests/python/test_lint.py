@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,8 +11,10 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 
-def _run(*command: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False, timeout=900)
+def _run(*command: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, check=False, timeout=900, env={**os.environ, **(env or {})}
+    )
 
 
 def test_ruff_check() -> None:
@@ -24,8 +27,11 @@ def test_ruff_format() -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-def test_sqlfluff_lint() -> None:
-    proc = _run(str(BIN / "sqlfluff"), "lint", "models", "macros", "tests/generic", "tests/singular", "analyses")
+def test_sqlfluff_lint(tmp_path: Path) -> None:
+    # the dbt templater opens the target database: give it a scratch DuckDB file, never the served one
+    env = {"CRM_TARGET": "duckdb", "CRM_DUCKDB_PATH": str(tmp_path / "lint.duckdb")}
+    paths = ("models", "macros", "tests/generic", "tests/singular", "analyses")
+    proc = _run(str(BIN / "sqlfluff"), "lint", "--processes", "2", *paths, env=env)
     assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-3000:]
 
 
