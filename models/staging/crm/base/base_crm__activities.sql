@@ -17,7 +17,7 @@ source as (
 
 categories as (
 
-    select * from {{ ref('category_synonyms') }}
+    select * from {{ ref('stg_lookups__category_synonyms') }}
 
 ),
 
@@ -42,18 +42,6 @@ customers as (
 opportunities as (
 
     select * from {{ ref('base_crm__opportunities') }}
-
-),
-
--- One row per domain and normalised synonym.
-category_labels as (
-
-    select distinct
-        domain,
-        {{ normalize_label('synonym') }} as synonym_label,
-        canonical_value
-
-    from categories
 
 ),
 
@@ -88,9 +76,9 @@ categorised as (
 
     from typed
 
-    left join category_labels as type_lookup
+    left join categories as type_lookup
         on type_lookup.domain = 'activity_type'
-        and typed.activity_type_label = type_lookup.synonym_label
+        and typed.activity_type_label = type_lookup.synonym_key
 
 ),
 

@@ -13,25 +13,13 @@ source as (
 
 categories as (
 
-    select * from {{ ref('category_synonyms') }}
+    select * from {{ ref('stg_lookups__category_synonyms') }}
 
 ),
 
 currencies as (
 
     select * from {{ ref('currencies') }}
-
-),
-
--- One row per domain and normalised synonym ("closed won" and "closed_won" fold together).
-category_labels as (
-
-    select distinct
-        domain,
-        {{ normalize_label('synonym') }} as synonym_label,
-        canonical_value
-
-    from categories
 
 ),
 
@@ -64,9 +52,9 @@ categorised as (
 
     from typed
 
-    left join category_labels as objective_lookup
+    left join categories as objective_lookup
         on objective_lookup.domain = 'campaign_objective'
-        and typed.objective_label = objective_lookup.synonym_label
+        and typed.objective_label = objective_lookup.synonym_key
 
 ),
 

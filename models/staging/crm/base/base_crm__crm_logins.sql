@@ -14,25 +14,13 @@ source as (
 
 categories as (
 
-    select * from {{ ref('category_synonyms') }}
+    select * from {{ ref('stg_lookups__category_synonyms') }}
 
 ),
 
 sales_reps as (
 
     select * from {{ ref('base_crm__sales_reps') }}
-
-),
-
--- One row per domain and normalised synonym.
-category_labels as (
-
-    select distinct
-        domain,
-        {{ normalize_label('synonym') }} as synonym_label,
-        canonical_value
-
-    from categories
 
 ),
 
@@ -59,9 +47,9 @@ categorised as (
 
     from typed
 
-    left join category_labels as client_lookup
+    left join categories as client_lookup
         on client_lookup.domain = 'login_client'
-        and typed.client_label = client_lookup.synonym_label
+        and typed.client_label = client_lookup.synonym_key
 
 ),
 

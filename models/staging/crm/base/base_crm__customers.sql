@@ -13,7 +13,7 @@ source as (
 
 categories as (
 
-    select * from {{ ref('category_synonyms') }}
+    select * from {{ ref('stg_lookups__category_synonyms') }}
 
 ),
 
@@ -63,15 +63,15 @@ categorised as (
 
     left join categories as type_lookup
         on type_lookup.domain = 'customer_type'
-        and {{ normalize_label('type_lookup.synonym') }} = typed.customer_type_label
+        and type_lookup.synonym_key = typed.customer_type_label
 
     left join categories as segment_lookup
         on segment_lookup.domain = 'customer_segment'
-        and {{ normalize_label('segment_lookup.synonym') }} = typed.segment_label
+        and segment_lookup.synonym_key = typed.segment_label
 
     left join categories as gender_lookup
         on gender_lookup.domain = 'gender'
-        and {{ normalize_label('gender_lookup.synonym') }} = typed.gender_label
+        and gender_lookup.synonym_key = typed.gender_label
 
 ),
 

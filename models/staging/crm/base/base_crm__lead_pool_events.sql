@@ -14,7 +14,7 @@ source as (
 
 categories as (
 
-    select * from {{ ref('category_synonyms') }}
+    select * from {{ ref('stg_lookups__category_synonyms') }}
 
 ),
 
@@ -27,18 +27,6 @@ leads as (
 sales_reps as (
 
     select * from {{ ref('base_crm__sales_reps') }}
-
-),
-
--- One row per domain and normalised synonym.
-category_labels as (
-
-    select distinct
-        domain,
-        {{ normalize_label('synonym') }} as synonym_label,
-        canonical_value
-
-    from categories
 
 ),
 
@@ -67,9 +55,9 @@ categorised as (
 
     from typed
 
-    left join category_labels as type_lookup
+    left join categories as type_lookup
         on type_lookup.domain = 'pool_event_type'
-        and typed.event_type_label = type_lookup.synonym_label
+        and typed.event_type_label = type_lookup.synonym_key
 
 ),
 

@@ -13,7 +13,7 @@ source as (
 
 categories as (
 
-    select * from {{ ref('category_synonyms') }}
+    select * from {{ ref('stg_lookups__category_synonyms') }}
 
 ),
 
@@ -32,18 +32,6 @@ sales_reps as (
 customers as (
 
     select * from {{ ref('base_crm__customers') }}
-
-),
-
--- One row per domain and normalised synonym ("closed won" and "closed_won" fold together).
-category_labels as (
-
-    select distinct
-        domain,
-        {{ normalize_label('synonym') }} as synonym_label,
-        canonical_value
-
-    from categories
 
 ),
 
@@ -82,9 +70,9 @@ categorised as (
 
     from typed
 
-    left join category_labels as status_lookup
+    left join categories as status_lookup
         on status_lookup.domain = 'lead_status'
-        and typed.status_label = status_lookup.synonym_label
+        and typed.status_label = status_lookup.synonym_key
 
 ),
 

@@ -10,7 +10,7 @@ source as (
 
 categories as (
 
-    select * from {{ ref('category_synonyms') }}
+    select * from {{ ref('stg_lookups__category_synonyms') }}
 
 ),
 
@@ -53,7 +53,7 @@ categorised as (
 
     left join categories as type_lookup
         on type_lookup.domain = 'loyalty_txn_type'
-        and {{ normalize_label('type_lookup.synonym') }} = typed.txn_type_label
+        and type_lookup.synonym_key = typed.txn_type_label
 
 ),
 

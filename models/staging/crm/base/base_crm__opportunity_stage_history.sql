@@ -14,7 +14,7 @@ source as (
 
 categories as (
 
-    select * from {{ ref('category_synonyms') }}
+    select * from {{ ref('stg_lookups__category_synonyms') }}
 
 ),
 
@@ -27,18 +27,6 @@ opportunities as (
 sales_reps as (
 
     select * from {{ ref('base_crm__sales_reps') }}
-
-),
-
--- One row per domain and normalised synonym ("closed won" and "closed_won" fold together).
-category_labels as (
-
-    select distinct
-        domain,
-        {{ normalize_label('synonym') }} as synonym_label,
-        canonical_value
-
-    from categories
 
 ),
 
@@ -66,9 +54,9 @@ categorised as (
 
     from typed
 
-    left join category_labels as stage_lookup
+    left join categories as stage_lookup
         on stage_lookup.domain = 'opportunity_stage'
-        and typed.stage_label = stage_lookup.synonym_label
+        and typed.stage_label = stage_lookup.synonym_key
 
 ),
 

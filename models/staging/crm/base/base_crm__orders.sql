@@ -13,7 +13,7 @@ source as (
 
 categories as (
 
-    select * from {{ ref('category_synonyms') }}
+    select * from {{ ref('stg_lookups__category_synonyms') }}
 
 ),
 
@@ -68,11 +68,11 @@ categorised as (
 
     left join categories as status_lookup
         on status_lookup.domain = 'order_status'
-        and {{ normalize_label('status_lookup.synonym') }} = typed.status_label
+        and status_lookup.synonym_key = typed.status_label
 
     left join categories as channel_lookup
         on channel_lookup.domain = 'order_channel'
-        and {{ normalize_label('channel_lookup.synonym') }} = typed.channel_label
+        and channel_lookup.synonym_key = typed.channel_label
 
 ),
 

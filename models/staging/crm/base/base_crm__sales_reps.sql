@@ -12,7 +12,7 @@ source as (
 
 categories as (
 
-    select * from {{ ref('category_synonyms') }}
+    select * from {{ ref('stg_lookups__category_synonyms') }}
 
 ),
 
@@ -49,11 +49,11 @@ categorised as (
 
     left join categories as region_lookup
         on region_lookup.domain = 'rep_region'
-        and {{ normalize_label('region_lookup.synonym') }} = typed.region_label
+        and region_lookup.synonym_key = typed.region_label
 
     left join categories as status_lookup
         on status_lookup.domain = 'rep_status'
-        and {{ normalize_label('status_lookup.synonym') }} = typed.status_label
+        and status_lookup.synonym_key = typed.status_label
 
 ),
 

@@ -15,7 +15,7 @@ source as (
 
 categories as (
 
-    select * from {{ ref('category_synonyms') }}
+    select * from {{ ref('stg_lookups__category_synonyms') }}
 
 ),
 
@@ -74,11 +74,11 @@ categorised as (
 
     left join categories as plan_lookup
         on plan_lookup.domain = 'subscription_plan'
-        and {{ normalize_label('plan_lookup.synonym') }} = typed.plan_label
+        and plan_lookup.synonym_key = typed.plan_label
 
     left join categories as status_lookup
         on status_lookup.domain = 'subscription_status'
-        and {{ normalize_label('status_lookup.synonym') }} = typed.status_label
+        and status_lookup.synonym_key = typed.status_label
 
 ),
 

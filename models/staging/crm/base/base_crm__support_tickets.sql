@@ -13,7 +13,7 @@ source as (
 
 categories as (
 
-    select * from {{ ref('category_synonyms') }}
+    select * from {{ ref('stg_lookups__category_synonyms') }}
 
 ),
 
@@ -78,15 +78,15 @@ categorised as (
 
     left join categories as channel_lookup
         on channel_lookup.domain = 'ticket_channel'
-        and {{ normalize_label('channel_lookup.synonym') }} = typed.channel_label
+        and channel_lookup.synonym_key = typed.channel_label
 
     left join categories as priority_lookup
         on priority_lookup.domain = 'ticket_priority'
-        and {{ normalize_label('priority_lookup.synonym') }} = typed.priority_label
+        and priority_lookup.synonym_key = typed.priority_label
 
     left join categories as status_lookup
         on status_lookup.domain = 'ticket_status'
-        and {{ normalize_label('status_lookup.synonym') }} = typed.status_label
+        and status_lookup.synonym_key = typed.status_label
 
 ),
 

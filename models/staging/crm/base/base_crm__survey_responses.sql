@@ -15,7 +15,7 @@ source as (
 
 categories as (
 
-    select * from {{ ref('category_synonyms') }}
+    select * from {{ ref('stg_lookups__category_synonyms') }}
 
 ),
 
@@ -68,7 +68,7 @@ categorised as (
 
     left join categories as type_lookup
         on type_lookup.domain = 'survey_type'
-        and {{ normalize_label('type_lookup.synonym') }} = typed.survey_type_label
+        and type_lookup.synonym_key = typed.survey_type_label
 
 ),
 

@@ -17,7 +17,7 @@ source as (
 
 categories as (
 
-    select * from {{ ref('category_synonyms') }}
+    select * from {{ ref('stg_lookups__category_synonyms') }}
 
 ),
 
@@ -36,18 +36,6 @@ campaigns as (
 leads as (
 
     select * from {{ ref('base_crm__leads') }}
-
-),
-
--- One row per domain and normalised synonym.
-category_labels as (
-
-    select distinct
-        domain,
-        {{ normalize_label('synonym') }} as synonym_label,
-        canonical_value
-
-    from categories
 
 ),
 
@@ -84,9 +72,9 @@ categorised as (
 
     from typed
 
-    left join category_labels as device_lookup
+    left join categories as device_lookup
         on device_lookup.domain = 'device'
-        and typed.device_label = device_lookup.synonym_label
+        and typed.device_label = device_lookup.synonym_key
 
 ),
 
