@@ -63,15 +63,15 @@ categorised as (
 
     left join categories as type_lookup
         on type_lookup.domain = 'customer_type'
-        and type_lookup.synonym_key = typed.customer_type_label
+        and typed.customer_type_label = type_lookup.synonym_key
 
     left join categories as segment_lookup
         on segment_lookup.domain = 'customer_segment'
-        and segment_lookup.synonym_key = typed.segment_label
+        and typed.segment_label = segment_lookup.synonym_key
 
     left join categories as gender_lookup
         on gender_lookup.domain = 'gender'
-        and gender_lookup.synonym_key = typed.gender_label
+        and typed.gender_label = gender_lookup.synonym_key
 
 ),
 

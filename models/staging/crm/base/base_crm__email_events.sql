@@ -53,7 +53,7 @@ categorised as (
 
     left join categories as type_lookup
         on type_lookup.domain = 'email_event_type'
-        and type_lookup.synonym_key = typed.event_type_label
+        and typed.event_type_label = type_lookup.synonym_key
 
 ),
 

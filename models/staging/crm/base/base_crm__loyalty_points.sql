@@ -53,7 +53,7 @@ categorised as (
 
     left join categories as type_lookup
         on type_lookup.domain = 'loyalty_txn_type'
-        and type_lookup.synonym_key = typed.txn_type_label
+        and typed.txn_type_label = type_lookup.synonym_key
 
 ),
 

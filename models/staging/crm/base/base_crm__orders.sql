@@ -68,11 +68,11 @@ categorised as (
 
     left join categories as status_lookup
         on status_lookup.domain = 'order_status'
-        and status_lookup.synonym_key = typed.status_label
+        and typed.status_label = status_lookup.synonym_key
 
     left join categories as channel_lookup
         on channel_lookup.domain = 'order_channel'
-        and channel_lookup.synonym_key = typed.channel_label
+        and typed.channel_label = channel_lookup.synonym_key
 
 ),
 

@@ -49,11 +49,11 @@ categorised as (
 
     left join categories as region_lookup
         on region_lookup.domain = 'rep_region'
-        and region_lookup.synonym_key = typed.region_label
+        and typed.region_label = region_lookup.synonym_key
 
     left join categories as status_lookup
         on status_lookup.domain = 'rep_status'
-        and status_lookup.synonym_key = typed.status_label
+        and typed.status_label = status_lookup.synonym_key
 
 ),
 

@@ -74,11 +74,11 @@ categorised as (
 
     left join categories as plan_lookup
         on plan_lookup.domain = 'subscription_plan'
-        and plan_lookup.synonym_key = typed.plan_label
+        and typed.plan_label = plan_lookup.synonym_key
 
     left join categories as status_lookup
         on status_lookup.domain = 'subscription_status'
-        and status_lookup.synonym_key = typed.status_label
+        and typed.status_label = status_lookup.synonym_key
 
 ),
 

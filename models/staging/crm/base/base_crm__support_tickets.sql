@@ -78,15 +78,15 @@ categorised as (
 
     left join categories as channel_lookup
         on channel_lookup.domain = 'ticket_channel'
-        and channel_lookup.synonym_key = typed.channel_label
+        and typed.channel_label = channel_lookup.synonym_key
 
     left join categories as priority_lookup
         on priority_lookup.domain = 'ticket_priority'
-        and priority_lookup.synonym_key = typed.priority_label
+        and typed.priority_label = priority_lookup.synonym_key
 
     left join categories as status_lookup
         on status_lookup.domain = 'ticket_status'
-        and status_lookup.synonym_key = typed.status_label
+        and typed.status_label = status_lookup.synonym_key
 
 ),
 

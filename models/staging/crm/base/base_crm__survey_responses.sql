@@ -68,7 +68,7 @@ categorised as (
 
     left join categories as type_lookup
         on type_lookup.domain = 'survey_type'
-        and type_lookup.synonym_key = typed.survey_type_label
+        and typed.survey_type_label = type_lookup.synonym_key
 
 ),
 
