@@ -1,33 +1,202 @@
-"""Build the whole warehouse on the embedded DuckDB default.
+"""Build, validate and publish the warehouse on the embedded DuckDB default.
 
 ``python -m crmwh.build`` (what ``make build`` runs):
 
-1. runs ``dbt build`` (seeds, models, data tests, unit tests) into a fresh
-   DuckDB file ``warehouse/build-<timestamp>.duckdb``, so a BI reader holding
-   the served file never blocks the build;
-2. when the build passes, checkpoints the new file and atomically renames it
-   over the served file ``warehouse/crm.duckdb`` (readers that hold the old
-   file keep their snapshot; new connections see the new build);
-3. prints where the warehouse is and how to query it.
+1. names the build ``<UTC start YYYYmmddTHHMMSSZ>-<pid>-<6 random hex>`` (sorts by time, unique
+   even for two builds of one process within a second) and prints this build id;
+2. removes what killed builds left behind in the warehouse folder (see "Leftovers");
+3. runs ``dbt build`` (seeds, models, data tests, unit tests) into a fresh DuckDB file
+   ``warehouse/build-<build id>.duckdb``, passing the vars ``build_id`` and ``built_at`` (the
+   UTC start, ``YYYY-MM-DD HH:MM:SS``) that land in ``marts.warehouse_build``; a BI reader
+   holding the served file never blocks the build;
+4. checkpoints and closes the fresh file, then validates it in a new process
+   (``python -m crmwh.validate --expect-build-id <build id>``; report and data docs in
+   ``warehouse/validation/build-<build id>/``, the 10 latest reports are kept);
+5. when dbt and the validation both pass, fsyncs the fresh file, renames it atomically over the
+   served file ``warehouse/crm.duckdb`` and fsyncs the folder: readers that hold the old file
+   keep their snapshot, new connections see the new build.
 
-A failed build leaves the served file as it was. With CRM_RAW_DIR set, the raw
-exports are read in place from that folder (CSV, or Parquet with
+Nothing but step 5 touches the served file. When a step fails it stays exactly as it was:
+
+- dbt build fails: the fresh file is removed; exit status is dbt's;
+- validation fails: the fresh file is kept for inspection as ``warehouse/failed-build.duckdb``
+  (replacing the previous failed build, so failed builds never pile up); exit status 3;
+- interrupted (Ctrl-C, SIGTERM): dbt or the validation is stopped, the fresh file removed;
+  exit status 130 or 143.
+
+``--no-validate`` publishes as soon as dbt build passes (faster, for throwaway builds).
+
+Leftovers: a build holds an exclusive lock (flock) on ``warehouse/build-<build id>.lock`` for its
+whole life; the file appears already locked. A process killed outright (SIGKILL, power loss)
+releases the lock but leaves its files. Every build first removes ``build-<id>.duckdb``,
+``.duckdb.wal`` and ``.lock`` of each build whose lock nobody holds, and lock-less
+``build-*.duckdb[.wal]`` files older than itself that no process has open (DuckDB locks the files
+it opens); running builds are never touched. On Linux dbt and the validation also get SIGTERM
+when the build process dies, so no orphan keeps writing. A leftover ``crm.duckdb.wal`` beside the
+served file (someone opened it read-write and was killed) is removed before publishing: DuckDB
+would refuse to open the new file with it ("WAL does not match database file").
+
+With CRM_RAW_DIR set, the raw exports are read in place from that folder (CSV, or Parquet with
 CRM_RAW_FORMAT=parquet) and the demo seeds in seeds/raw are not loaded.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
+import errno
+import fcntl
+import json
 import os
+import secrets
+import shutil
+import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 
 import duckdb
+import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SERVED = ROOT / "warehouse" / "crm.duckdb"
+FAILED_NAME = "failed-build.duckdb"
+REPORTS_KEPT = 10
+EXIT_VALIDATION_FAILED = 3
+PR_SET_PDEATHSIG = 1
+
+
+@dataclass(frozen=True)
+class Build:
+    build_id: str
+    built_at: str  # UTC, 'YYYY-MM-DD HH:MM:SS'
+    started: float  # epoch seconds
+    folder: Path
+
+    @property
+    def fresh(self) -> Path:
+        return self.folder / f"build-{self.build_id}.duckdb"
+
+    @property
+    def lock(self) -> Path:
+        return self.folder / f"build-{self.build_id}.lock"
+
+    @property
+    def report(self) -> Path:
+        return self.folder / "validation" / f"build-{self.build_id}"
+
+
+def new_build(folder: Path) -> Build:
+    now = time.time()
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(now))
+    build_id = f"{stamp}-{os.getpid()}-{secrets.token_hex(3)}"
+    return Build(build_id, time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(now)), now, folder)
+
+
+# ---------------------------------------------------------------------------------------------
+# Locks and leftovers
+
+
+@contextlib.contextmanager
+def build_lock(build: Build) -> Iterator[None]:
+    """Hold build-<id>.lock for the build's life; the file appears already locked (rename of a locked file)."""
+    hidden = build.folder / f".{build.lock.name}.tmp"
+    fd = os.open(hidden, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        os.replace(hidden, build.lock)
+        yield
+    finally:
+        build.lock.unlink(missing_ok=True)
+        hidden.unlink(missing_ok=True)
+        os.close(fd)
+
+
+def _flock_free(path: Path) -> tuple[bool, int | None]:
+    """Try to take the lock of path: (True, fd) when nobody held it (caller closes fd), else (False, None)."""
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except FileNotFoundError:
+        return False, None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return False, None
+    return True, fd
+
+
+def held_open(path: Path) -> bool:
+    """True when a process has the DuckDB file open: DuckDB holds a POSIX lock on every file it opens."""
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as error:
+        return error.errno in (errno.EACCES, errno.EAGAIN)
+    finally:
+        os.close(fd)  # also drops our test lock
+    return False
+
+
+def remove_stale_locked_builds(folder: Path, own: Build) -> None:
+    for lock in folder.glob("build-*.lock"):
+        if lock == own.lock:
+            continue
+        free, fd = _flock_free(lock)
+        if not free or fd is None:
+            continue  # a running build
+        prefix = lock.name.removesuffix(".lock")
+        for suffix in (".duckdb", ".duckdb.wal"):
+            (folder / f"{prefix}{suffix}").unlink(missing_ok=True)
+        lock.unlink(missing_ok=True)
+        os.close(fd)
+        print(f"removed the leftovers of killed build {prefix.removeprefix('build-')}", flush=True)
+
+
+def remove_stale_unlocked_files(folder: Path, own: Build) -> None:
+    for leftover in [*folder.glob("build-*.duckdb"), *folder.glob("build-*.duckdb.wal")]:
+        database = folder / (leftover.name.removesuffix(".wal"))
+        if database == own.fresh or (folder / (database.name.removesuffix(".duckdb") + ".lock")).exists():
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            if leftover.stat().st_mtime < own.started and not held_open(database):
+                leftover.unlink(missing_ok=True)
+                print(f"removed leftover {leftover.name}", flush=True)
+
+
+def remove_stale_leftovers(own: Build) -> None:
+    remove_stale_locked_builds(own.folder, own)
+    remove_stale_unlocked_files(own.folder, own)
+
+
+def prune_reports(folder: Path) -> None:
+    reports = sorted((folder / "validation").glob("build-*"))
+    for report in reports[:-REPORTS_KEPT]:
+        shutil.rmtree(report, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Steps
+
+
+def _die_with_parent() -> None:
+    """In the child (Linux): get SIGTERM when the build process dies, even by SIGKILL."""
+    with contextlib.suppress(Exception):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def run_child(command: list[str], env: dict[str, str]) -> int:
+    print("$ " + " ".join(command), flush=True)
+    preexec = _die_with_parent if sys.platform.startswith("linux") else None
+    return subprocess.run(command, env=env, cwd=ROOT, check=False, preexec_fn=preexec).returncode
 
 
 def dbt_executable() -> str:
@@ -35,40 +204,121 @@ def dbt_executable() -> str:
     return str(candidate) if candidate.exists() else "dbt"
 
 
-def run_dbt(args: list[str], env: dict[str, str]) -> int:
-    command = [dbt_executable(), *args, "--project-dir", str(ROOT), "--profiles-dir", str(ROOT)]
-    print("$ " + " ".join(command), flush=True)
-    return subprocess.run(command, env=env, cwd=ROOT, check=False).returncode
+def with_build_vars(dbt_args: list[str], build: Build) -> list[str]:
+    """Merge the build's vars into any --vars of dbt_args (one --vars; the build's id and time win)."""
+    rest: list[str] = []
+    merged: dict[str, object] = {}
+    args = iter(dbt_args)
+    for arg in args:
+        if arg == "--vars":
+            merged.update(yaml.safe_load(next(args, "")) or {})
+        elif arg.startswith("--vars="):
+            merged.update(yaml.safe_load(arg.removeprefix("--vars=")) or {})
+        else:
+            rest.append(arg)
+    merged.update({"build_id": build.build_id, "built_at": build.built_at})
+    return [*rest, "--vars", json.dumps(merged)]
 
 
-def build(served: Path, extra_dbt_args: list[str]) -> int:
-    served.parent.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
-    fresh = served.with_name(f"build-{stamp}-{os.getpid()}.duckdb")
-    env = dict(os.environ, CRM_TARGET="duckdb", CRM_DUCKDB_PATH=str(fresh))
+def run_dbt_build(build: Build, extra_dbt_args: list[str]) -> int:
+    env = dict(os.environ, CRM_TARGET="duckdb", CRM_DUCKDB_PATH=str(build.fresh))
     dbt_args = ["build", *extra_dbt_args]
     if env.get("CRM_RAW_DIR", "").strip():
         # raw tables are read in place: the demo seeds are not needed, and the
         # unit tests (which mock the seeds) belong to the demo build
         dbt_args += ["--exclude", "path:seeds/raw", "test_type:unit"]
-    code = run_dbt(dbt_args, env)
-    if code != 0:
-        for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
-            leftover.unlink(missing_ok=True)
-        print(f"\ndbt build failed (exit {code}); the served warehouse {served} was left as it was.", file=sys.stderr)
-        return code
-    # fold the write-ahead log into the file so one file is the whole build
-    with duckdb.connect(str(fresh)) as con:
+    command = [dbt_executable(), *with_build_vars(dbt_args, build), "--project-dir", str(ROOT)]
+    return run_child([*command, "--profiles-dir", str(ROOT)], env)
+
+
+def seal(path: Path) -> None:
+    """Fold the write-ahead log into the file, close it, and flush it to disk."""
+    with duckdb.connect(str(path)) as con:
         con.execute("checkpoint")
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def run_validation(build: Build) -> int:
+    """Validate the sealed fresh file in a new process (it opens the file read-only)."""
+    scripts = str(ROOT / "scripts")
+    pythonpath = os.pathsep.join(filter(None, [scripts, os.environ.get("PYTHONPATH", "")]))
+    command = [sys.executable, "-m", "crmwh.validate", "--warehouse", str(build.fresh), "--out", str(build.report)]
+    return run_child([*command, "--expect-build-id", build.build_id], dict(os.environ, PYTHONPATH=pythonpath))
+
+
+def fsync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def publish(fresh: Path, served: Path) -> None:
+    stale_wal = served.with_name(served.name + ".wal")
+    if stale_wal.exists():
+        print(f"removing {stale_wal.name}: a write-ahead log of the old served file would block the new one")
+        stale_wal.unlink(missing_ok=True)
     os.replace(fresh, served)
+    fsync_folder(served.parent)
+
+
+def keep_failed(build: Build) -> Path:
+    failed = build.folder / FAILED_NAME
+    os.replace(build.fresh, failed)
+    return failed
+
+
+def print_published(build: Build, served: Path) -> None:
     print(
-        f"\nWarehouse built: {served}\n"
+        f"\nWarehouse built: {served} (build {build.build_id})\n"
         "Query it read-only, e.g.:\n"
         f'  {Path(sys.executable).parent / "python"} -c "import duckdb; '
         f"print(duckdb.connect('{served}', read_only=True).sql('select * from marts.fct_orders limit 5'))\"\n"
-        f'  or: duckdb -readonly {served} "select count(*) from marts.dim_customers"'
+        "Marts live in the schema marts, rejected raw rows in staging.stg_crm__rejections."
     )
+
+
+def build_and_publish(build: Build, served: Path, extra_dbt_args: list[str], validate: bool) -> int:
+    code = run_dbt_build(build, extra_dbt_args)
+    if code != 0:
+        print(f"\ndbt build failed (exit {code}); the served warehouse {served} was left as it was.", file=sys.stderr)
+        return code
+    seal(build.fresh)
+    if validate and (code := run_validation(build)) != 0:
+        failed = keep_failed(build) if build.fresh.exists() else None
+        print(
+            f"\nValidation of build {build.build_id} failed (exit {code}); the served warehouse {served} was left"
+            f" as it was.\nReport: {build.report / 'summary.md'}\nFailed build kept as: {failed}",
+            file=sys.stderr,
+        )
+        return EXIT_VALIDATION_FAILED
+    publish(build.fresh, served)
+    print_published(build, served)
     return 0
+
+
+def build(served: Path, extra_dbt_args: list[str], validate: bool = True) -> int:
+    served.parent.mkdir(parents=True, exist_ok=True)
+    current = new_build(served.parent)
+    print(f"Build {current.build_id}", flush=True)
+    with build_lock(current):
+        try:
+            remove_stale_leftovers(current)
+            return build_and_publish(current, served, extra_dbt_args, validate)
+        finally:
+            for leftover in (current.fresh, current.fresh.with_name(current.fresh.name + ".wal")):
+                leftover.unlink(missing_ok=True)  # gone already when published or kept as failed
+            prune_reports(current.folder)
+            print(f"Build id: {current.build_id}", flush=True)
+
+
+def _terminate(signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -79,9 +329,17 @@ def main(argv: list[str] | None = None) -> int:
         default=Path(os.environ.get("CRM_SERVED_PATH", DEFAULT_SERVED)),
         help="the served DuckDB file (default warehouse/crm.duckdb or $CRM_SERVED_PATH)",
     )
+    parser.add_argument(
+        "--no-validate", action="store_true", help="publish when dbt build passes, without the validation"
+    )
     parser.add_argument("dbt_args", nargs="*", help="extra arguments passed to dbt build (after --)")
     args = parser.parse_args(argv)
-    return build(args.served.resolve(), args.dbt_args)
+    with contextlib.suppress(ValueError):  # only the main thread can set it; then SIGTERM runs the cleanup
+        signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return build(args.served.resolve(), args.dbt_args, validate=not args.no_validate)
+    except KeyboardInterrupt:
+        return 130
 
 
 if __name__ == "__main__":

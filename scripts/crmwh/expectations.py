@@ -1,0 +1,569 @@
+"""Great Expectations suites of the warehouse, defined in code and versioned with it.
+
+One function per validated table returns a ``Suite``: the table (or a check query), derived
+columns computed in SQL beside it, and the expectation list. ``SUITES`` maps suite names to
+these functions; adding a suite for a new mart is one function and one entry in ``SUITES``.
+
+The suites check what the dbt tests do not: value ranges and distributions (money not
+negative where it must not be, net <= gross, shares in [0, 1], no negative quantities, dates
+not beyond the data's event horizon), row counts against the raw inputs and against the
+staging models the marts come from, multi-column rules (net = gross - discount, first order
+<= last order, a first purchase not before the customer was created) and the freshness of the
+as-of date. Reference values (row counts, the as-of date) are read from the validated
+warehouse itself through ``Facts``, never from the wall clock, so a rebuild of the same data
+validates the same way.
+
+Equalities between money columns compare a column with a derived column computed in SQL on the
+exact decimals (``derived``), so no float arithmetic happens in pandas.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import great_expectations.expectations as gxe
+import pandas as pd
+
+from crmwh.contract import TABLES
+
+# A date may lie at most this many days after the later of the as-of date and the latest event
+# date (timestamps are UTC; one day absorbs an export that ran around midnight).
+EVENT_MARGIN_DAYS = 1
+# Oldest plausible business date (orders, customers, hires, launches) and birth date.
+EARLIEST_BUSINESS_DATE = pd.Timestamp("1990-01-01")
+EARLIEST_BIRTH_DATE = pd.Timestamp("1900-01-01")
+# Raw rows staging must accept: at least this share of each raw table of SMALL_TABLE_ROWS rows
+# or more, and at most max(MAX_REJECTED_SHARE x raw rows, SMALL_TABLE_REJECTIONS) rejected rows
+# per table (a 26-row table with 6 dirty rows is noise, not a broken export).
+MIN_ACCEPTED_SHARE = 0.9
+MAX_REJECTED_SHARE = 0.1
+SMALL_TABLE_ROWS = 100
+SMALL_TABLE_REJECTIONS = 10
+# Tolerance of sums compared across tables after the float conversion of decimals, per row.
+SUM_TOLERANCE_PER_ROW = 0.005
+RAW_TABLES: tuple[str, ...] = tuple(table.name for table in TABLES)
+EMAIL_PATTERN = r"[^@\s|=]+@[^@\s|=]+\.[A-Za-z]{2,}"
+
+
+@dataclass(frozen=True)
+class Suite:
+    """What one suite validates.
+
+    ``table`` is the schema-qualified relation loaded into the DataFrame, unless ``query`` is
+    given (a check frame computed by SQL, e.g. row counts per raw table). ``derived`` maps
+    extra column names to SQL expressions over the table's columns. Only the columns the
+    expectations name are loaded.
+    """
+
+    table: str
+    expectations: list[gxe.Expectation]
+    derived: dict[str, str] = field(default_factory=dict)
+    query: str | None = None
+
+
+class Facts:
+    """Reference values read from the validated warehouse (read-only connection), memoised."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, expected_build_id: str | None = None) -> None:
+        self.con = con
+        self.expected_build_id = expected_build_id
+        self._rows: dict[str, int] = {}
+
+    def scalar(self, sql: str) -> Any:
+        rows = self.con.execute(sql).fetchall()
+        return rows[0][0] if rows else None
+
+    @functools.cached_property
+    def relations(self) -> frozenset[str]:
+        rows = self.con.execute("select table_schema || '.' || table_name from information_schema.tables").fetchall()
+        return frozenset(row[0] for row in rows)
+
+    def exists(self, relation: str) -> bool:
+        return relation in self.relations
+
+    def rows(self, relation: str) -> int:
+        if relation not in self._rows:
+            self._rows[relation] = int(self.scalar(f"select count(*) from {relation}"))
+        return self._rows[relation]
+
+    def raw_relation(self, raw_table: str) -> str:
+        """The loaded raw table, or its base model (every raw row, typed) when raw files were read in place."""
+        loaded = f"raw.raw_{raw_table}"
+        return loaded if self.exists(loaded) else f"staging.base_crm__{raw_table}"
+
+    @functools.cached_property
+    def as_of(self) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+        rows = self.con.execute("select as_of_date, latest_event_date from intermediate.int_as_of_date").fetchall()
+        if len(rows) != 1:
+            return None, None
+        return _timestamp(rows[0][0]), _timestamp(rows[0][1])
+
+    @property
+    def as_of_date(self) -> pd.Timestamp | None:
+        return self.as_of[0]
+
+    @property
+    def latest_event_date(self) -> pd.Timestamp | None:
+        return self.as_of[1]
+
+    @property
+    def horizon(self) -> pd.Timestamp:
+        """Latest plausible date of any row: max(as-of, latest event) + EVENT_MARGIN_DAYS.
+
+        With no as-of date at all, the epoch: every date check then fails loudly beside the
+        failing as-of checks.
+        """
+        known = [day for day in self.as_of if day is not None]
+        return max(known) + pd.Timedelta(days=EVENT_MARGIN_DAYS) if known else pd.Timestamp("1970-01-01")
+
+    @property
+    def first_order_date(self) -> pd.Timestamp | None:
+        return _timestamp(self.scalar("select min(order_date) from marts.fct_orders"))
+
+    @property
+    def orders_to_as_of(self) -> int:
+        return int(
+            self.scalar(
+                "select count(*) from marts.fct_orders inner join intermediate.int_as_of_date"
+                " on fct_orders.order_date <= int_as_of_date.as_of_date"
+            )
+        )
+
+    @property
+    def reporting_currency(self) -> str | None:
+        if not self.exists("marts.warehouse_build"):
+            return None
+        return self.scalar("select max(reporting_currency_code) from marts.warehouse_build")
+
+
+def _timestamp(value: dt.date | None) -> pd.Timestamp | None:
+    return None if value is None else pd.Timestamp(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Small builders: each expectation says in its description why it must hold.
+
+
+def non_negative(column: str, what: str = "money") -> gxe.Expectation:
+    return gxe.ExpectColumnValuesToBeBetween(
+        column=column, min_value=0, description=f"{column}: {what} is never negative"
+    )
+
+
+def share(column: str) -> gxe.Expectation:
+    return gxe.ExpectColumnValuesToBeBetween(
+        column=column, min_value=0, max_value=1, description=f"{column} is a share, in [0, 1]"
+    )
+
+
+def positive(column: str, what: str) -> gxe.Expectation:
+    return gxe.ExpectColumnValuesToBeBetween(
+        column=column, min_value=0, strict_min=True, description=f"{column}: {what} is positive"
+    )
+
+
+def not_after_horizon(column: str, facts: Facts, earliest: pd.Timestamp = EARLIEST_BUSINESS_DATE) -> gxe.Expectation:
+    return gxe.ExpectColumnValuesToBeBetween(
+        column=column,
+        min_value=earliest,
+        max_value=facts.horizon,
+        description=(
+            f"{column} lies between {earliest.date()} and the data's horizon {facts.horizon.date()}"
+            f" (max(as-of date, latest event date) + {EVENT_MARGIN_DAYS} day)"
+        ),
+    )
+
+
+def at_least(column_a: str, column_b: str, why: str) -> gxe.Expectation:
+    """column_a >= column_b on every row where both are known."""
+    return gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+        column_A=column_a,
+        column_B=column_b,
+        or_equal=True,
+        ignore_row_if="either_value_is_missing",
+        description=f"{column_a} >= {column_b}: {why}",
+    )
+
+
+def equals(column: str, derived: str, why: str) -> gxe.Expectation:
+    """column equals a derived column on every row (both missing counts as equal)."""
+    return gxe.ExpectColumnPairValuesToBeEqual(
+        column_A=column, column_B=derived, ignore_row_if="both_values_are_missing", description=f"{column} = {why}"
+    )
+
+
+def row_count_equals(facts: Facts, source: str, why: str) -> gxe.Expectation:
+    return gxe.ExpectTableRowCountToEqual(value=facts.rows(source), description=f"row count = rows of {source}: {why}")
+
+
+def not_empty() -> gxe.Expectation:
+    return gxe.ExpectTableRowCountToBeBetween(min_value=1, description="the table is not empty")
+
+
+def sum_close_to(column: str, value: float, rows: int, why: str) -> gxe.Expectation:
+    tolerance = SUM_TOLERANCE_PER_ROW * max(rows, 1)
+    return gxe.ExpectColumnSumToBeBetween(
+        column=column, min_value=value - tolerance, max_value=value + tolerance, description=f"sum({column}) = {why}"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Core marts.
+
+
+def fct_orders(facts: Facts) -> Suite:
+    money = ["gross_amount", "discount_amount", "net_amount"]
+    reporting = [f"{column}_reporting" for column in money] + ["cost_reporting"]
+    return Suite(
+        table="marts.fct_orders",
+        derived={
+            "gross_minus_discount": "gross_amount - discount_amount",
+            "gross_minus_discount_reporting": "gross_amount_reporting - discount_amount_reporting",
+        },
+        expectations=[
+            not_empty(),
+            row_count_equals(facts, "staging.stg_crm__orders", "one row per accepted order"),
+            *[non_negative(column) for column in money + reporting],
+            equals("net_amount", "gross_minus_discount", "gross_amount - discount_amount"),
+            equals("net_amount_reporting", "gross_minus_discount_reporting", "gross - discount, reporting currency"),
+            at_least("gross_amount", "discount_amount", "a discount never exceeds the order value"),
+            at_least("net_amount_reporting", "net_revenue_reporting", "net revenue is the net amount or 0"),
+            non_negative("net_revenue_reporting"),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="net_revenue_reporting",
+                min_value=0,
+                max_value=0,
+                row_condition="is_revenue_order == False",
+                condition_parser="pandas",
+                description="net_revenue_reporting is 0 on cancelled and refunded orders",
+            ),
+            non_negative("item_count", "a count"),
+            at_least("units", "item_count", "every line orders at least one unit"),
+            positive("fx_rate_to_reporting", "an exchange rate"),
+            gxe.ExpectColumnSumToBeBetween(
+                column="item_count",
+                min_value=facts.rows("marts.fct_order_items"),
+                max_value=facts.rows("marts.fct_order_items"),
+                description="sum(item_count) = rows of marts.fct_order_items: every line belongs to one order",
+            ),
+            not_after_horizon("order_date", facts),
+            *(
+                [
+                    gxe.ExpectColumnValuesToBeInSet(
+                        column="reporting_currency_code",
+                        value_set=[currency],
+                        description="every order in the build's reporting currency",
+                    )
+                ]
+                if (currency := facts.reporting_currency)
+                else []
+            ),
+        ],
+    )
+
+
+def fct_order_items(facts: Facts) -> Suite:
+    money = ["unit_price", "gross_amount", "discount_amount", "net_amount", "unit_cost", "cost_amount"]
+    reporting = ["gross_amount_reporting", "discount_amount_reporting", "net_amount_reporting", "cost_reporting"]
+    return Suite(
+        table="marts.fct_order_items",
+        derived={
+            "gross_minus_discount": "gross_amount - discount_amount",
+            "discount_share": "case when gross_amount > 0 then discount_amount / gross_amount end",
+        },
+        expectations=[
+            not_empty(),
+            row_count_equals(facts, "staging.stg_crm__order_items", "one row per accepted order line"),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="quantity", min_value=1, description="quantity: a line orders at least one unit"
+            ),
+            *[non_negative(column) for column in money + reporting],
+            equals("net_amount", "gross_minus_discount", "gross_amount - discount_amount"),
+            share("discount_share"),
+            positive("fx_rate_to_reporting", "an exchange rate"),
+            positive("cost_fx_rate_to_reporting", "an exchange rate"),
+            not_after_horizon("order_date", facts),
+        ],
+    )
+
+
+def dim_customers(facts: Facts) -> Suite:
+    orders_to_as_of = facts.orders_to_as_of
+    revenue_to_as_of = float(
+        facts.scalar(
+            "select coalesce(sum(net_revenue_reporting), 0) from marts.fct_orders"
+            " inner join intermediate.int_as_of_date on fct_orders.order_date <= int_as_of_date.as_of_date"
+        )
+    )
+    as_of = facts.as_of_date or facts.horizon
+    return Suite(
+        table="marts.dim_customers",
+        derived={"created_date": "cast(created_at as date)", "purchase_count_positive": "purchase_count > 0"},
+        expectations=[
+            not_empty(),
+            row_count_equals(facts, "staging.stg_crm__customers", "one row per accepted customer"),
+            at_least("last_order_date", "first_order_date", "first order on or before last order"),
+            at_least("last_purchase_date", "first_purchase_date", "first purchase on or before last purchase"),
+            at_least("first_purchase_date", "first_order_date", "a purchase is an order"),
+            at_least("last_order_date", "last_purchase_date", "a purchase is an order"),
+            at_least("first_order_date", "created_date", "no order before the customer was created"),
+            at_least("first_purchase_date", "created_date", "no purchase before the customer was created"),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="last_order_date",
+                max_value=as_of,
+                description=f"last_order_date <= as-of date {as_of.date()}: history counts orders to the as-of date",
+            ),
+            at_least("order_count", "purchase_count", "purchases are revenue orders among all orders"),
+            non_negative("purchase_count", "a count"),
+            equals("has_purchased", "purchase_count_positive", "purchase_count > 0"),
+            non_negative("lifetime_net_revenue_reporting"),
+            at_least("lifetime_net_revenue_reporting", "lifetime_gross_margin_reporting", "margin = revenue - cost"),
+            gxe.ExpectColumnSumToBeBetween(
+                column="order_count",
+                min_value=orders_to_as_of,
+                max_value=orders_to_as_of,
+                description="sum(order_count) = fct_orders rows to the as-of date",
+            ),
+            sum_close_to(
+                "lifetime_net_revenue_reporting",
+                revenue_to_as_of,
+                facts.rows("marts.dim_customers"),
+                "fct_orders net revenue to the as-of date",
+            ),
+            not_after_horizon("created_at", facts),
+            at_least("updated_at", "created_at", "a record is updated after it is created"),
+            not_after_horizon("birth_date", facts, earliest=EARLIEST_BIRTH_DATE),
+        ],
+    )
+
+
+def dim_products(facts: Facts) -> Suite:
+    return Suite(
+        table="marts.dim_products",
+        derived={"price_minus_cost": "list_price - unit_cost"},
+        expectations=[
+            not_empty(),
+            row_count_equals(facts, "staging.stg_crm__products", "one row per accepted product"),
+            non_negative("list_price"),
+            non_negative("unit_cost"),
+            equals("unit_margin", "price_minus_cost", "list_price - unit_cost"),
+            not_after_horizon("launched_at", facts),
+        ],
+    )
+
+
+def dim_sales_reps(facts: Facts) -> Suite:
+    return Suite(
+        table="marts.dim_sales_reps",
+        derived={"is_own_manager": "coalesce(manager_rep_id = rep_id, false)"},
+        expectations=[
+            not_empty(),
+            row_count_equals(facts, "staging.stg_crm__sales_reps", "one row per accepted sales rep"),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="is_own_manager", value_set=[False], description="no rep is their own manager"
+            ),
+            not_after_horizon("hire_date", facts),
+        ],
+    )
+
+
+def dim_dates(facts: Facts) -> Suite:
+    first_order = facts.first_order_date
+    last_needed = facts.as_of_date
+    span_days = facts.scalar("select datediff('day', min(date_day), max(date_day)) + 1 from marts.dim_dates")
+    return Suite(
+        table="marts.dim_dates",
+        expectations=[
+            not_empty(),
+            gxe.ExpectTableRowCountToEqual(
+                value=int(span_days or 0), description="one row per day from the first to the last: no gaps"
+            ),
+            *(
+                [
+                    gxe.ExpectColumnMinToBeBetween(
+                        column="date_day", max_value=first_order, description="the calendar starts by the first order"
+                    )
+                ]
+                if first_order is not None
+                else []
+            ),
+            *(
+                [
+                    gxe.ExpectColumnMaxToBeBetween(
+                        column="date_day", min_value=last_needed, description="the calendar reaches the as-of date"
+                    )
+                ]
+                if last_needed is not None
+                else []
+            ),
+            gxe.ExpectColumnValuesToBeBetween(column="month", min_value=1, max_value=12, description="a month"),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="day_of_month", min_value=1, max_value=31, description="a day of a month"
+            ),
+        ],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Build metadata, as-of date, staging row counts and rejections.
+
+
+def warehouse_build(facts: Facts) -> Suite:
+    expected = facts.expected_build_id
+    return Suite(
+        table="marts.warehouse_build",
+        derived={
+            "has_build_as_of_date": (
+                "coalesce(as_of_date = (select max(as_of_date) from intermediate.int_as_of_date), false)"
+            )
+        },
+        expectations=[
+            gxe.ExpectTableRowCountToEqual(value=1, description="exactly one row: the build of this file"),
+            gxe.ExpectColumnValuesToNotBeNull(column="build_id", description="the build is named"),
+            gxe.ExpectColumnValuesToNotBeNull(column="dbt_version", description="the dbt version is recorded"),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="has_build_as_of_date", value_set=[True], description="as_of_date = int_as_of_date.as_of_date"
+            ),
+            *(
+                [
+                    gxe.ExpectColumnValuesToBeInSet(
+                        column="build_id", value_set=[expected], description="the file is the build being published"
+                    )
+                ]
+                if expected
+                else []
+            ),
+        ],
+    )
+
+
+def int_as_of_date(facts: Facts) -> Suite:
+    first_order = facts.first_order_date or EARLIEST_BUSINESS_DATE
+    latest = facts.latest_event_date or facts.horizon
+    not_later_than = latest + pd.Timedelta(days=EVENT_MARGIN_DAYS)
+    return Suite(
+        table="intermediate.int_as_of_date",
+        expectations=[
+            gxe.ExpectTableRowCountToEqual(value=1, description="one as-of date per warehouse"),
+            gxe.ExpectColumnValuesToNotBeNull(column="as_of_date", description="the as-of date is known"),
+            gxe.ExpectColumnValuesToNotBeNull(column="latest_event_date", description="the data has events"),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="as_of_date",
+                min_value=first_order,
+                max_value=not_later_than,
+                description=(
+                    f"as_of_date within the data: from the first order {first_order.date()} to the latest event"
+                    f" + {EVENT_MARGIN_DAYS} day ({not_later_than.date()}), never in the data's future"
+                ),
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="as_of_date_source", value_set=["var", "latest_event_date"], description="a known source"
+            ),
+        ],
+    )
+
+
+def raw_row_counts_query(facts: Facts) -> str:
+    parts = [
+        f"select '{name}' as source_table,"
+        f" (select count(*) from {facts.raw_relation(name)}) as raw_rows,"
+        f" (select count(*) from staging.stg_crm__{name}) as accepted_rows"
+        for name in RAW_TABLES
+    ]
+    return f"""
+        with counts as ({" union all ".join(parts)}),
+        rejected as (
+            select source_table, count(*) as rejected_rows from staging.stg_crm__rejections group by source_table
+        )
+        select
+            counts.source_table,
+            counts.raw_rows,
+            counts.accepted_rows,
+            coalesce(rejected.rejected_rows, 0) as rejected_rows,
+            counts.raw_rows >= {SMALL_TABLE_ROWS} as is_large,
+            counts.accepted_rows / nullif(counts.raw_rows, 0) as accepted_share,
+            greatest(ceil({MAX_REJECTED_SHARE} * counts.raw_rows), {SMALL_TABLE_REJECTIONS}) as rejection_allowance
+        from counts
+        left join rejected on counts.source_table = rejected.source_table
+    """
+
+
+def staging_row_counts(facts: Facts) -> Suite:
+    return Suite(
+        table="check.raw_row_counts",
+        query=raw_row_counts_query(facts),
+        expectations=[
+            gxe.ExpectTableRowCountToEqual(value=len(RAW_TABLES), description="one row per contract raw table"),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="accepted_share",
+                min_value=MIN_ACCEPTED_SHARE,
+                max_value=1,
+                row_condition="is_large == True",
+                condition_parser="pandas",
+                description=(
+                    f"staging accepts at least {MIN_ACCEPTED_SHARE:.0%} of each raw table of"
+                    f" {SMALL_TABLE_ROWS} rows or more"
+                ),
+            ),
+            at_least(
+                "rejection_allowance",
+                "rejected_rows",
+                f"at most max({MAX_REJECTED_SHARE:.0%} of the raw rows, {SMALL_TABLE_REJECTIONS}) rejected per table",
+            ),
+        ],
+    )
+
+
+def stg_crm__rejections(facts: Facts) -> Suite:
+    raw_total = sum(facts.rows(facts.raw_relation(name)) for name in RAW_TABLES)
+    allowance = max(math.ceil(MAX_REJECTED_SHARE * raw_total), SMALL_TABLE_REJECTIONS)
+    return Suite(
+        table="staging.stg_crm__rejections",
+        expectations=[
+            gxe.ExpectTableRowCountToBeBetween(
+                max_value=allowance,
+                description=f"rejections <= {MAX_REJECTED_SHARE:.0%} of all {raw_total} raw rows",
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="source_table", value_set=list(RAW_TABLES), description="a contract raw table"
+            ),
+            gxe.ExpectColumnValuesToNotBeNull(column="raw_values", description="a rejected row keeps its evidence"),
+            gxe.ExpectColumnValuesToNotMatchRegex(
+                column="raw_values", regex=EMAIL_PATTERN, description="no raw email address: emails are hashed"
+            ),
+        ],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Later marts: add one function each and register it below. Rules already agreed:
+#   service     nps in [-100, 100]; csat share in [0, 1]; ces within its scale; response and
+#               resolution hours >= 0; escalation and reopen rates in [0, 1]
+#   retention   churn, renewal and revenue-retention rates in [0, 1] (net revenue retention
+#               >= 0, may exceed 1); mrr >= 0; movements sum to the change in mrr
+#   sales       conversion and win rates in [0, 1]; cumulative conversion not increasing by
+#               stage; weighted pipeline <= open pipeline; cycle days >= 0
+#   customers   rfm scores in 1..5; probability alive in [0, 1]; clv >= 0
+#   marketing   email rates in [0, 1]; cac >= 0 where spend and new customers exist
+#   kpis        one row per month, no gaps; each kpi within the bounds of its source mart
+
+SuiteFactory = Callable[[Facts], Suite]
+
+SUITES: dict[str, SuiteFactory] = {
+    "marts.dim_customers": dim_customers,
+    "marts.dim_products": dim_products,
+    "marts.dim_sales_reps": dim_sales_reps,
+    "marts.dim_dates": dim_dates,
+    "marts.fct_orders": fct_orders,
+    "marts.fct_order_items": fct_order_items,
+    "marts.warehouse_build": warehouse_build,
+    "intermediate.int_as_of_date": int_as_of_date,
+    "staging.stg_crm__rejections": stg_crm__rejections,
+    "check.raw_row_counts": staging_row_counts,
+}

@@ -1,0 +1,443 @@
+"""Validate a built warehouse with the Great Expectations suites defined in crmwh.expectations.
+
+``python -m crmwh.validate --warehouse warehouse/crm.duckdb [--out warehouse/validation]``
+(console script ``crm-validate``):
+
+1. opens the DuckDB file read-only (it fails at once, exit 2, while a writer such as dbt holds it);
+2. for each suite of ``crmwh.expectations.SUITES`` reads the table, only the columns the
+   expectations name plus the suite's derived columns, into a pandas DataFrame and validates
+   it through the Great Expectations pandas datasource of an ephemeral context (Great
+   Expectations cannot validate a DuckDB file through its SQL datasource);
+3. writes to the out folder ``summary.json`` and ``summary.md`` (pass/fail per expectation,
+   unexpected counts, observed values; replaced atomically) and the Great Expectations data
+   docs ``data_docs/index.html`` (rebuilt on each run).
+
+Exit status: 0 when every expectation passes, 1 when one fails or errors, 2 when the warehouse
+cannot be validated at all (missing, locked by a writer, unknown suite). An expectation with
+severity ``warning`` or ``info`` is reported (``warn``) but does not fail the run. Marts without
+a suite are listed in the summary as a warning.
+
+Extra suites, e.g. site-specific rules, come from Python files given with ``--extra-suites FILE``
+(repeatable) or the environment variable ``CRM_VALIDATE_EXTRA_SUITES`` (paths separated by
+``os.pathsep``; ``crmwh.build`` passes the environment on). Each file defines
+``SUITES: dict[str, Callable[[Facts], Suite]]`` like crmwh.expectations; its entries are added
+to the built-in ones (a name already taken replaces that suite). The files are executed as code:
+point the variable only at files you trust.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+import json
+import os
+import re
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_OUT = ROOT / "warehouse" / "validation"
+EXTRA_SUITES_ENV = "CRM_VALIDATE_EXTRA_SUITES"
+EXIT_PASSED, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
+PARTIAL_UNEXPECTED = 5
+
+# Set before Great Expectations is imported: no usage statistics leave the machine, no progress bars.
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+
+import duckdb  # noqa: E402
+import great_expectations as gx  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
+
+from crmwh.expectations import SUITES, Facts, Suite, SuiteFactory  # noqa: E402
+
+
+class UnusableError(Exception):
+    """The warehouse cannot be validated at all (exit 2)."""
+
+
+@dataclass
+class SuiteResult:
+    name: str
+    table: str
+    rows: int | None = None
+    seconds: float = 0.0
+    error: str | None = None
+    expectations: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def success(self) -> bool:
+        return self.error is None and all(item["status"] in {"pass", "warn"} for item in self.expectations)
+
+
+# ---------------------------------------------------------------------------------------------
+# Suites
+
+
+def load_extra_suites(paths: list[Path]) -> dict[str, SuiteFactory]:
+    extra: dict[str, SuiteFactory] = {}
+    for number, path in enumerate(paths):
+        spec = importlib.util.spec_from_file_location(f"crmwh_extra_suites_{number}", path)
+        if spec is None or spec.loader is None or not path.is_file():
+            raise UnusableError(f"extra suites file not found or not Python: {path}")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        suites = getattr(module, "SUITES", None)
+        if not isinstance(suites, dict):
+            raise UnusableError(f"{path} defines no SUITES dict")
+        extra.update(suites)
+    return extra
+
+
+def select_suites(extra_paths: list[Path], only: list[str]) -> dict[str, SuiteFactory]:
+    suites = {**SUITES, **load_extra_suites(extra_paths)}
+    unknown = sorted(set(only) - set(suites))
+    if unknown:
+        raise UnusableError(f"unknown suite(s): {', '.join(unknown)}; known: {', '.join(sorted(suites))}")
+    return {name: factory for name, factory in suites.items() if not only or name in only}
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading a suite's frame: only the columns the expectations name
+
+
+def referenced_columns(suite: Suite, available: list[str]) -> list[str]:
+    names: set[str] = set()
+    for expectation in suite.expectations:
+        config = expectation.configuration.kwargs
+        names.update(config[key] for key in ("column", "column_A", "column_B") if config.get(key))
+        names.update(config.get("column_list") or [])
+        condition = config.get("row_condition")
+        if isinstance(condition, dict):  # Great Expectations stores a pass-through filter as a dict
+            condition = condition.get("pass_through_filter")
+        if isinstance(condition, str):
+            names.update(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", condition))
+    return [name for name in [*available, *suite.derived] if name in names]
+
+
+def quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    schema, _, name = table.partition(".")
+    rows = con.execute(
+        "select column_name from information_schema.columns where table_schema = ? and table_name = ?"
+        " order by ordinal_position",
+        [schema, name],
+    ).fetchall()
+    if not rows:
+        raise UnusableError(f"{table} does not exist in the warehouse")
+    return [row[0] for row in rows]
+
+
+def read_frame(con: duckdb.DuckDBPyConnection, suite: Suite) -> pd.DataFrame:
+    if suite.query is not None:
+        return con.execute(suite.query).df()
+    available = table_columns(con, suite.table)
+    wanted = referenced_columns(suite, available) or available[:1]
+    select = [quote(name) for name in wanted if name in available]
+    select += [f"{expression} as {quote(name)}" for name, expression in suite.derived.items() if name in wanted]
+    return con.execute(f"select {', '.join(select)} from {suite.table}").df()
+
+
+# ---------------------------------------------------------------------------------------------
+# Great Expectations
+
+
+def make_context(docs_dir: Path | None) -> Any:
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    if docs_dir is not None:
+        context.add_data_docs_site(
+            site_name="warehouse",
+            site_config={
+                "class_name": "SiteBuilder",
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+            },
+        )
+    return context
+
+
+def expectation_status(result: Any) -> str:
+    if _raised(result.exception_info):
+        return "error"
+    if result.success:
+        return "pass"
+    severity = str(getattr(result.expectation_config, "severity", "critical")).lower()
+    return "warn" if severity.endswith(("warning", "info")) else "fail"
+
+
+def _raised(info: Any) -> str | None:
+    """The message of an exception Great Expectations caught while computing an expectation."""
+    if not isinstance(info, dict):
+        return None
+    if info.get("raised_exception"):
+        return str(info.get("exception_message"))
+    nested = [value for value in info.values() if isinstance(value, dict) and value.get("raised_exception")]
+    return str(nested[0].get("exception_message")) if nested else None
+
+
+def plain(value: Any) -> Any:
+    """numpy and pandas scalars as plain Python values (dates as ISO text), for the summary."""
+    if isinstance(value, tuple | list):
+        return [plain(item) for item in value]
+    if isinstance(value, np.datetime64 | pd.Timestamp | dt.date):
+        stamp = pd.Timestamp(value)
+        return stamp.date().isoformat() if stamp == stamp.normalize() else stamp.isoformat()
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def describe_result(result: Any) -> dict[str, Any]:
+    config = result.expectation_config
+    kwargs = {key: value for key, value in config.kwargs.items() if key != "batch_id"}
+    details = result.result or {}
+    return {
+        "expectation": config.type,
+        "column": kwargs.get("column") or ", ".join(filter(None, [kwargs.get("column_A"), kwargs.get("column_B")])),
+        "description": config.description,
+        "kwargs": kwargs,
+        "status": expectation_status(result),
+        "unexpected_count": details.get("unexpected_count"),
+        "unexpected_percent": details.get("unexpected_percent"),
+        "observed_value": plain(details.get("observed_value")),
+        "partial_unexpected": plain((details.get("partial_unexpected_list") or [])[:PARTIAL_UNEXPECTED]),
+        "error": _raised(result.exception_info),
+    }
+
+
+def run_suite(
+    context: Any, con: duckdb.DuckDBPyConnection, facts: Facts, name: str, factory: SuiteFactory
+) -> SuiteResult:
+    """Validate one suite; any error (missing table, bad expectation) is the suite's failure, not a crash."""
+    started = time.monotonic()
+    outcome = SuiteResult(name=name, table=name)
+    try:
+        suite = factory(facts)
+        outcome.table = suite.table
+        frame = read_frame(con, suite)
+        outcome.rows = len(frame)
+        outcome.expectations = validate_frame(context, name, suite, frame)
+    except Exception as error:  # reported in the summary; the run goes on
+        outcome.error = f"{type(error).__name__}: {error}".strip()
+    outcome.seconds = round(time.monotonic() - started, 2)
+    return outcome
+
+
+def validate_frame(context: Any, name: str, suite: Suite, frame: pd.DataFrame) -> list[dict[str, Any]]:
+    gx_suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=suite.expectations))
+    asset = context.data_sources.get("warehouse").add_dataframe_asset(name)
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(name=name, data=asset.add_batch_definition_whole_dataframe("all"), suite=gx_suite)
+    )
+    actions = [gx.checkpoint.UpdateDataDocsAction(name="data_docs")] if context.list_data_docs_sites() else []
+    checkpoint = context.checkpoints.add(
+        gx.Checkpoint(name=name, validation_definitions=[definition], actions=actions, result_format="SUMMARY")
+    )
+    result = checkpoint.run(batch_parameters={"dataframe": frame})
+    return [describe_result(item) for run in result.run_results.values() for item in run.results]
+
+
+# ---------------------------------------------------------------------------------------------
+# Summary
+
+
+def unsuited_marts(con: duckdb.DuckDBPyConnection, results: list[SuiteResult]) -> list[str]:
+    rows = con.execute("select 'marts.' || table_name from information_schema.tables where table_schema = 'marts'")
+    covered = {result.table for result in results} | set(SUITES)  # built-in suites are named after their table
+    return sorted(row[0] for row in rows.fetchall() if row[0] not in covered)
+
+
+def build_id_of(con: duckdb.DuckDBPyConnection) -> str | None:
+    try:
+        rows = con.execute("select build_id from marts.warehouse_build").fetchall()
+    except duckdb.Error:
+        return None
+    return rows[0][0] if len(rows) == 1 else None
+
+
+def summarise(warehouse: Path, build_id: str | None, results: list[SuiteResult], unsuited: list[str]) -> dict[str, Any]:
+    items = [item for result in results for item in result.expectations]
+    statuses = [item["status"] for item in items]
+    return {
+        "success": all(result.success for result in results),
+        "warehouse": str(warehouse),
+        "build_id": build_id,
+        "validated_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "counts": {
+            "suites": len(results),
+            "suites_failed": sum(not result.success for result in results),
+            "expectations": len(items),
+            **{status: statuses.count(status) for status in ("pass", "fail", "error", "warn")},
+        },
+        "marts_without_suite": unsuited,
+        "suites": [
+            {
+                "name": result.name,
+                "table": result.table,
+                "success": result.success,
+                "rows": result.rows,
+                "seconds": result.seconds,
+                "error": result.error,
+                "expectations": result.expectations,
+            }
+            for result in results
+        ],
+    }
+
+
+def _cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return text.replace("|", "\\|").replace("\n", " ")[:160]
+
+
+def _failure_line(item: dict[str, Any]) -> str:
+    facts = [
+        f"{label} {item[key]}"
+        for label, key in (("unexpected", "unexpected_count"), ("observed", "observed_value"), ("error", "error"))
+        if item[key] is not None
+    ]
+    if item["partial_unexpected"]:
+        facts.append(f"e.g. {', '.join(str(value) for value in item['partial_unexpected'])}")
+    rule = item["description"] or ""
+    return f"`{item['expectation']}` {item['column']} ({item['status']}): {rule}; {'; '.join(facts)}"
+
+
+def render_markdown(summary: dict[str, Any]) -> str:
+    counts = summary["counts"]
+    lines = [
+        f"# Warehouse validation: {'PASSED' if summary['success'] else 'FAILED'}",
+        "",
+        f"- warehouse: `{summary['warehouse']}` (build `{summary['build_id']}`), validated {summary['validated_at']}",
+        f"- {counts['suites']} suites ({counts['suites_failed']} failed), {counts['expectations']} expectations:"
+        f" {counts['pass']} pass, {counts['fail']} fail, {counts['error']} error, {counts['warn']} warn",
+    ]
+    if summary["marts_without_suite"]:
+        lines.append(f"- warning: marts without a suite: {', '.join(summary['marts_without_suite'])}")
+    failed = [
+        (suite["name"], item)
+        for suite in summary["suites"]
+        for item in suite["expectations"]
+        if item["status"] != "pass"
+    ]
+    broken = [suite for suite in summary["suites"] if suite["error"]]
+    if failed or broken:
+        lines += ["", "## Not passing", ""]
+        lines += [f"- **{suite['name']}**: suite error: {suite['error']}" for suite in broken]
+        lines += [f"- **{name}** {_failure_line(item)}" for name, item in failed]
+    for suite in summary["suites"]:
+        lines += ["", f"## {suite['name']}: {'pass' if suite['success'] else 'FAIL'} ({suite['rows']} rows)", ""]
+        lines += [
+            "| result | expectation | column | rule | unexpected | observed |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+        lines += [
+            f"| {item['status']} | {item['expectation']} | {_cell(item['column'])} | {_cell(item['description'])}"
+            f" | {_cell(item['unexpected_count'])} | {_cell(item['observed_value'])} |"
+            for item in suite["expectations"]
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def write_summary(out: Path, summary: dict[str, Any]) -> None:
+    write_atomically(out / "summary.json", json.dumps(summary, indent=2, default=str) + "\n")
+    write_atomically(out / "summary.md", render_markdown(summary))
+
+
+# ---------------------------------------------------------------------------------------------
+# Command
+
+
+def connect_read_only(warehouse: Path) -> duckdb.DuckDBPyConnection:
+    if not warehouse.is_file():
+        raise UnusableError(f"no warehouse file at {warehouse}")
+    try:
+        return duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error as error:
+        raise UnusableError(f"cannot open {warehouse} read-only (is a build writing it?): {error}") from error
+
+
+def validate(
+    warehouse: Path,
+    out: Path,
+    suites: dict[str, SuiteFactory],
+    expected_build_id: str | None = None,
+    docs: bool = True,
+) -> dict[str, Any]:
+    out.mkdir(parents=True, exist_ok=True)
+    docs_dir = out / "data_docs"
+    shutil.rmtree(docs_dir, ignore_errors=True)
+    context = make_context(docs_dir if docs else None)
+    context.data_sources.add_pandas("warehouse")
+    with connect_read_only(warehouse) as con:
+        facts = Facts(con, expected_build_id)
+        results = []
+        for name, factory in suites.items():
+            result = run_suite(context, con, facts, name, factory)
+            print(
+                f"{'pass' if result.success else 'FAIL'}  {name}  ({result.rows} rows, {result.seconds} s)", flush=True
+            )
+            results.append(result)
+        summary = summarise(warehouse, build_id_of(con), results, unsuited_marts(con, results))
+    write_summary(out, summary)
+    return summary
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--warehouse", type=Path, required=True, help="the DuckDB file to validate (opened read-only)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"report folder (default {DEFAULT_OUT})")
+    parser.add_argument("--suite", action="append", default=[], help="run only this suite (repeatable)")
+    parser.add_argument(
+        "--extra-suites",
+        action="append",
+        type=Path,
+        default=[],
+        help=f"Python file with more SUITES (repeatable; also ${EXTRA_SUITES_ENV}, {os.pathsep!r}-separated)",
+    )
+    parser.add_argument("--expect-build-id", help="fail unless marts.warehouse_build holds this build id")
+    parser.add_argument("--no-docs", action="store_true", help="skip the Great Expectations data docs")
+    return parser.parse_args(argv)
+
+
+def extra_suite_paths(args: argparse.Namespace) -> list[Path]:
+    from_env = [Path(item) for item in os.environ.get(EXTRA_SUITES_ENV, "").split(os.pathsep) if item.strip()]
+    return [*from_env, *args.extra_suites]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        suites = select_suites(extra_suite_paths(args), args.suite)
+        summary = validate(args.warehouse.resolve(), args.out.resolve(), suites, args.expect_build_id, not args.no_docs)
+    except UnusableError as error:
+        print(f"crm-validate: {error}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    counts = summary["counts"]
+    print(
+        f"\nValidation {'passed' if summary['success'] else 'FAILED'}: {counts['expectations']} expectations,"
+        f" {counts['fail']} failed, {counts['error']} errors, {counts['warn']} warnings;"
+        f" {counts['suites_failed']} of {counts['suites']} suites failed."
+        f"\nSummary: {args.out.resolve() / 'summary.md'}"
+        + (f"\nData docs: {args.out.resolve() / 'data_docs' / 'index.html'}" if not args.no_docs else "")
+    )
+    for mart in summary["marts_without_suite"]:
+        print(f"warning: {mart} has no expectation suite (add one to crmwh.expectations.SUITES)")
+    return EXIT_PASSED if summary["success"] else EXIT_FAILED
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

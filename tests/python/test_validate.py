@@ -1,0 +1,222 @@
+"""Validation (Great Expectations suites of crmwh.expectations) and the validated publish of crmwh.build."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from crmwh import build as crm_build
+
+ROOT = Path(__file__).resolve().parents[2]
+FORCED_FAILURE_SUITES = """
+import great_expectations.expectations as gxe
+
+from crmwh.expectations import Facts, Suite
+
+
+def forced_failure(facts: Facts) -> Suite:
+    return Suite(
+        table="marts.fct_orders",
+        expectations=[gxe.ExpectTableRowCountToEqual(value=-1, description="forced failure (test)")],
+    )
+
+
+SUITES = {"test.forced_failure": forced_failure}
+"""
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key not in {"CRM_RAW_DIR", "CRM_VALIDATE_EXTRA_SUITES"}}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "scripts"), env.get("PYTHONPATH", "")]))
+    return {**env, **extra}
+
+
+def run_validate(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "crmwh.validate", *args]
+    return subprocess.run(command, cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def failing(summary: dict) -> set[tuple[str, str, str]]:
+    return {
+        (suite["name"], item["expectation"], item["column"])
+        for suite in summary["suites"]
+        for item in suite["expectations"]
+        if item["status"] in {"fail", "error"}
+    }
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation
+
+
+def test_validation_passes_on_demo_warehouse(warehouse: Path, tmp_path: Path) -> None:
+    out = tmp_path / "validation"
+    proc = run_validate("--warehouse", str(warehouse), "--out", str(out))
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["success"], failing(summary)
+    assert summary["counts"]["fail"] == summary["counts"]["error"] == 0
+    assert summary["counts"]["expectations"] >= 80
+    assert summary["marts_without_suite"] == [], "add a suite to crmwh.expectations.SUITES for every mart"
+    assert {suite["name"] for suite in summary["suites"]} >= {
+        "marts.fct_orders",
+        "marts.dim_customers",
+        "staging.stg_crm__rejections",
+        "intermediate.int_as_of_date",
+        "check.raw_row_counts",
+    }
+    assert "PASSED" in (out / "summary.md").read_text()
+    assert (out / "data_docs" / "index.html").is_file()
+
+
+def test_plain_dbt_build_records_an_adhoc_build(warehouse: Path) -> None:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            "select build_id, built_at, warehouse_build.as_of_date = int_as_of_date.as_of_date, reporting_currency_code"
+            " from marts.warehouse_build cross join intermediate.int_as_of_date"
+        ).fetchall()
+    assert rows == [("adhoc", None, True, "USD")]
+
+
+CORRUPTIONS = [
+    # (statement, suite, expectation, column) the validation must name
+    (
+        "update marts.fct_orders set net_amount = -5 where order_id = (select min(order_id) from marts.fct_orders)",
+        "marts.fct_orders",
+        "expect_column_values_to_be_between",
+        "net_amount",
+    ),
+    (
+        "update marts.dim_customers set first_order_date = last_order_date + 3"
+        " where customer_id = (select min(customer_id) from marts.dim_customers where last_order_date is not null)",
+        "marts.dim_customers",
+        "expect_column_pair_values_a_to_be_greater_than_b",
+        "last_order_date, first_order_date",
+    ),
+    (
+        "delete from marts.fct_order_items where order_item_id = (select min(order_item_id) from marts.fct_order_items)",
+        "marts.fct_order_items",
+        "expect_table_row_count_to_equal",
+        "",
+    ),
+]
+
+
+def test_validation_fails_and_names_corrupted_rules(warehouse: Path, tmp_path: Path) -> None:
+    corrupted = tmp_path / "corrupted.duckdb"
+    shutil.copyfile(warehouse, corrupted)
+    with duckdb.connect(str(corrupted)) as con:
+        for statement, *_ in CORRUPTIONS:
+            con.execute(statement)
+    out = tmp_path / "validation"
+    suites = [argument for _, suite, *_ in CORRUPTIONS for argument in ("--suite", suite)]
+    proc = run_validate("--warehouse", str(corrupted), "--out", str(out), "--no-docs", *suites)
+    assert proc.returncode == 1, proc.stdout[-4000:] + proc.stderr[-4000:]
+    summary = json.loads((out / "summary.json").read_text())
+    assert not summary["success"]
+    expected = {(suite, expectation, column) for _, suite, expectation, column in CORRUPTIONS}
+    assert expected <= failing(summary), failing(summary)
+    markdown = (out / "summary.md").read_text()
+    assert "FAILED" in markdown
+    assert "net_amount: money is never negative" in markdown
+
+
+def test_validation_refuses_a_missing_or_locked_warehouse(warehouse: Path, tmp_path: Path) -> None:
+    missing = run_validate("--warehouse", str(tmp_path / "absent.duckdb"), "--out", str(tmp_path / "a"))
+    assert missing.returncode == 2, missing.stderr
+    assert "no warehouse file" in missing.stderr
+    locked = tmp_path / "locked.duckdb"
+    shutil.copyfile(warehouse, locked)
+    with duckdb.connect(str(locked)):  # a writer holds the file, as dbt does during a build
+        proc = run_validate("--warehouse", str(locked), "--out", str(tmp_path / "b"), "--no-docs")
+    assert proc.returncode == 2, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "cannot open" in proc.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# Publishing
+
+
+def run_build(served: Path, work: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """crmwh.build into served, models and seeds only (dbt's own tests run in test_dbt_duckdb)."""
+    command = [sys.executable, "-m", "crmwh.build", "--served", str(served), "--"]
+    command += ["--exclude", "test_type:data", "test_type:unit"]
+    env = _env(DBT_TARGET_PATH=str(work / "target"), DBT_LOG_PATH=str(work / "logs"), **env)
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False)
+
+
+def printed_build_id(output: str) -> str:
+    found = re.findall(r"^Build id: (\S+)$", output, flags=re.MULTILINE)
+    assert found, output[-3000:]
+    return found[-1]
+
+
+def stored_build_id(path: Path) -> str:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute("select build_id from marts.warehouse_build").fetchall()[0][0]
+
+
+@pytest.mark.slow
+def test_build_publishes_only_validated_builds(tmp_path: Path) -> None:
+    served = tmp_path / "warehouse" / "crm.duckdb"
+    good = run_build(served, tmp_path)
+    assert good.returncode == 0, good.stdout[-4000:] + good.stderr[-4000:]
+    good_id = printed_build_id(good.stdout)
+    assert stored_build_id(served) == good_id
+    assert (served.parent / "validation" / f"build-{good_id}" / "summary.json").is_file()
+    before = sha256(served)
+
+    extra = tmp_path / "forced_failure.py"
+    extra.write_text(FORCED_FAILURE_SUITES)
+    bad = run_build(served, tmp_path, CRM_VALIDATE_EXTRA_SUITES=str(extra))
+    assert bad.returncode == crm_build.EXIT_VALIDATION_FAILED, bad.stdout[-4000:] + bad.stderr[-4000:]
+    assert sha256(served) == before, "a build that failed validation changed the served file"
+    bad_id = printed_build_id(bad.stdout)
+    summary = json.loads((served.parent / "validation" / f"build-{bad_id}" / "summary.json").read_text())
+    assert ("test.forced_failure", "expect_table_row_count_to_equal", "") in failing(summary)
+    assert stored_build_id(served.parent / crm_build.FAILED_NAME) == bad_id
+    assert not list(served.parent.glob("build-*")), "a finished build left files behind"
+
+
+# ---------------------------------------------------------------------------------------------
+# Build helpers (fast)
+
+
+def test_build_vars_merge_into_one_vars_argument() -> None:
+    build = crm_build.Build("B1", "2026-01-01 00:00:00", 0.0, Path("/nowhere"))
+    args = crm_build.with_build_vars(["--select", "x", "--vars", "{as_of_date: '2025-01-31', build_id: mine}"], build)
+    assert args[:2] == ["--select", "x"]
+    assert args[2] == "--vars"
+    assert json.loads(args[3]) == {"as_of_date": "2025-01-31", "build_id": "B1", "built_at": "2026-01-01 00:00:00"}
+
+
+def test_leftovers_of_killed_builds_are_removed_and_running_builds_kept(tmp_path: Path) -> None:
+    killed = tmp_path / "build-20000101T000000Z-1-aaaaaa"
+    for suffix in (".duckdb", ".duckdb.wal", ".lock"):
+        Path(f"{killed}{suffix}").write_bytes(b"x")  # nobody holds the lock: the build was killed
+    old_lockless = tmp_path / "build-20000101T000000-2.duckdb"
+    old_lockless.write_bytes(b"x")
+    os.utime(old_lockless, (time.time() - 3600, time.time() - 3600))
+    running = crm_build.new_build(tmp_path)
+    with crm_build.build_lock(running):
+        running.fresh.write_bytes(b"x")
+        current = crm_build.new_build(tmp_path)
+        with crm_build.build_lock(current):
+            crm_build.remove_stale_leftovers(current)
+            left = sorted(path.name for path in tmp_path.iterdir())
+        running.fresh.unlink()
+    assert left == sorted([running.fresh.name, running.lock.name, current.lock.name])
