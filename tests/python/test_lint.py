@@ -30,7 +30,9 @@ def test_ruff_format() -> None:
 def test_sqlfluff_lint(tmp_path: Path) -> None:
     # the dbt templater opens the target database: give it a scratch DuckDB file, never the served one
     env = {"CRM_TARGET": "duckdb", "CRM_DUCKDB_PATH": str(tmp_path / "lint.duckdb")}
-    paths = ("models", "macros", "tests/generic", "tests/singular", "analyses")
+    paths = [
+        path for path in ("models", "macros", "tests/generic", "tests/singular", "analyses") if (ROOT / path).exists()
+    ]
     proc = _run(str(BIN / "sqlfluff"), "lint", "--processes", "2", *paths, env=env)
     assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-3000:]
 
