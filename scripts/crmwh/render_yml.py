@@ -7,12 +7,21 @@ committed file differs from what the contract renders (the test suite runs it).
 - ``models/staging/crm/_crm__sources.yml``: the sources ``raw`` (seeds in the
   ``raw`` schema) and ``raw_files_csv`` / ``raw_files_parquet`` (the same tables
   read in place by DuckDB from the folder named by CRM_RAW_DIR), documented.
+
+CSV files are read with a fixed dialect and the contract's columns, never
+sniffed: DuckDB's sniffer, given a damaged file, silently falls back to another
+dialect (one column per line). With the dialect fixed, a stray or unclosed
+quote, a wrong field count or invalid UTF-8 fails the build with DuckDB's
+``CSV Error on Line: N`` and the file name; the header line is checked against
+the contract (a byte-order mark is skipped), so a renamed, missing or reordered
+column fails too instead of shifting values.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from crmwh.contract import TABLES, Table
@@ -58,7 +67,7 @@ def render_seeds() -> str:
     return "\n".join(lines) + "\n"
 
 
-def _source_tables(with_docs: bool) -> list[str]:
+def _source_tables(with_docs: bool, location: Callable[[Table], str] | None = None) -> list[str]:
     lines = ["    tables:"]
     for table in TABLES:
         key = ", ".join(table.key)
@@ -68,6 +77,8 @@ def _source_tables(with_docs: bool) -> list[str]:
             "        config:",
             f"          loaded_at_field: {_q(_loaded_at_sql(table.loaded_at))}",
         ]
+        if location is not None:
+            lines += ["          meta:", f"            external_location: {_q(location(table))}"]
         if with_docs:
             lines.append("        columns:")
             for column in table.columns:
@@ -84,6 +95,30 @@ def _loaded_at_sql(column: str) -> str:
     return (
         f"cast(case when {column} like '____-__-__%' and substring({column}, 6, 2) between '01' and '12'"
         f" and substring({column}, 9, 2) between '01' and '28' then substring({column}, 1, 10) end as timestamp)"
+    )
+
+
+# RFC 4180 as the generator writes it; no sniffing (auto_detect = false), so damage is an error, not a new dialect
+CSV_DIALECT = "delim = ',', quote = '\"', escape = '\"', strict_mode = true, null_padding = false, auto_detect = false"
+
+
+def _csv_location(table: Table) -> str:
+    """The DuckDB relation that reads one raw CSV file in place, its header checked against the contract."""
+    path = "{{ env_var('CRM_RAW_DIR', '.') }}/" + table.raw_name + ".csv"
+    columns = "struct_pack(" + ", ".join(f"{name} := 'varchar'" for name in table.column_names) + ")"
+    expected = ",".join(table.column_names)
+    header = " || ',' || ".join(f"coalesce({name}, '')" for name in table.column_names)
+
+    def reader(has_header: bool) -> str:
+        return f"read_csv('{path}', header = {str(has_header).lower()}, {CSV_DIALECT}, columns = {columns})"
+
+    return (
+        f"(select raw_rows.* from {reader(True)} as raw_rows"
+        " cross join (select case when max(header_line) = "
+        f"'{expected}' then true else error('{path} line 1: the header is ' || coalesce(max(header_line), '<empty file>')"
+        f" || ', the contract expects {expected}') end as header_ok"
+        f" from (select {header} as header_line from {reader(False)} limit 1) as first_line) as header_check"
+        " where header_check.header_ok)"
     )
 
 
@@ -106,12 +141,7 @@ def render_sources() -> str:
         *FRESHNESS,
         *_source_tables(with_docs=True),
     ]
-    readers = (
-        ("csv", "read_csv('{dir}/{{name}}.csv', header = true, all_varchar = true)"),
-        ("parquet", "read_parquet('{dir}/{{name}}.parquet')"),
-    )
-    for fmt, reader in readers:
-        location = reader.format(dir="{{ env_var('CRM_RAW_DIR', '.') }}")
+    for fmt in ("csv", "parquet"):
         lines += [
             "",
             f"  - name: raw_files_{fmt}",
@@ -119,13 +149,18 @@ def render_sources() -> str:
             f"      The same exports as source raw, read in place by DuckDB from the {fmt} files",
             "      in the folder named by the environment variable CRM_RAW_DIR (written by",
             "      `crm-generate`). Used instead of source raw when CRM_RAW_DIR is set; see raw_source().",
-            "    schema: raw",
-            "    config:",
-            *FRESHNESS,
-            "      meta:",
-            f"        external_location: {_q(location)}",
-            *_source_tables(with_docs=False),
         ]
+        if fmt == "csv":
+            lines += [
+                "      Each file is read with a fixed dialect and the contract's columns (no sniffing);",
+                "      its header must match the contract, and a malformed line fails the build with",
+                "      the file name and line number.",
+            ]
+        lines += ["    schema: raw", "    config:", *FRESHNESS]
+        if fmt == "parquet":
+            location = "read_parquet('{{ env_var('CRM_RAW_DIR', '.') }}/{name}.parquet')"
+            lines += ["      meta:", f"        external_location: {_q(location)}"]
+        lines += _source_tables(with_docs=False, location=_csv_location if fmt == "csv" else None)
     return "\n".join(lines) + "\n"
 
 
