@@ -21,13 +21,10 @@ Processes (see ``truth.json`` for the parameters):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from crmwh.contract import CURRENCIES
 from crmwh.gen_core import (
     BUSINESS_HOURS,
     CONSUMER_HOURS,
@@ -37,7 +34,6 @@ from crmwh.gen_core import (
     Frame,
     choice,
     count_before,
-    group_starts,
     rank_in_group,
     sample_seconds_of_day,
     sum_before,
@@ -79,12 +75,6 @@ END_MAX = np.iinfo(np.int64).max
 
 def cat(domain: str, value: str) -> int:
     return V[domain].index(value)
-
-
-@dataclass
-class ChunkSizes:
-    customers: int
-    leads: int
 
 
 class Chunk:
@@ -137,7 +127,7 @@ class Chunk:
         c = self.w.catalogue
         return np.where(c.launch_ts[product] <= t, product, self.fallback[product])
 
-    def run(self) -> ChunkSizes:
+    def run(self) -> None:
         self.leads_and_pipeline()
         self.number_opportunities()
         self.customers()
@@ -151,7 +141,6 @@ class Chunk:
         self.activities()
         self.emit_leads()
         self.lead_pool_events()
-        return ChunkSizes(self.n, self.n_leads)
 
     # -- leads and pipeline ----------------------------------------------------------------
     def leads_and_pipeline(self) -> None:
@@ -1543,6 +1532,3 @@ class Chunk:
             },
         )
         self.emit("lead_pool_events", frame, rng)
-
-
-__all__ = ["BGNBD", "CURRENCIES", "GAMMA_GAMMA", "Chunk", "group_starts"]

@@ -5,7 +5,6 @@ catalogue, campaign spend driving sessions and leads, FX levels, seasonal intens
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
@@ -20,15 +19,12 @@ from crmwh.gen_core import (
     BUSINESS_HOURS,
     DAY,
     HOUR,
-    NA,
     Clock,
     Frame,
     Intensity,
     business_season,
     choice,
     consumer_season,
-    date_of,
-    days_of,
     growth,
     rng_for,
     sample_seconds_of_day,
@@ -762,11 +758,3 @@ def crm_logins(world: World, emit: Emit, allocate: Allocate, chunk_reps: int = 5
             },
         )
         emit("crm_logins", frame, rng)
-
-
-def month_floor(day: int) -> int:
-    d = date_of(day)
-    return days_of(dt.date(d.year, d.month, 1))
-
-
-__all__ = ["NA", "World", "build_world", "crm_logins", "month_floor", "strings_where"]

@@ -10,6 +10,19 @@ The output depends only on the arguments (seeded random streams, a fixed as-of d
 clock or the machine. ``META/dirty_rows.csv`` lists every dirty row injected on purpose (one problem
 per row) with the rejection reason staging must give it (empty when staging must repair it), and
 ``META/truth.json`` holds the true process parameters and the row and dirty counts.
+
+Customers are generated in chunks of 25,000 (bounded memory), by up to ``--jobs`` worker processes;
+chunk i numbers its rows from i * 10**(id width - 2) + 1, so ids have gaps between chunks and the
+bytes written do not depend on the number of workers. Modules:
+
+* ``gen_vocab``      canonical category values, the synonyms emitted (``SYNONYMS``), unknown values,
+                     date formats, countries, cities, comments;
+* ``gen_schema``     how each column is typed and written, and where each dirty kind lands per table;
+* ``gen_core``       calendar, seasonality, typed frames, vectorised text formatting, writers;
+* ``gen_world``      sales reps, quotas, products, campaigns, marketing spend, FX rates, CRM logins;
+* ``gen_population`` one chunk of customers with leads, pipeline, orders, tickets, sessions, ...;
+* ``gen_dirty``      dirty-row injection (one problem per row);
+* ``gen_check``      independent checks of an output directory (used by the tests).
 """
 
 from __future__ import annotations
@@ -17,12 +30,14 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import gc
 import json
 import math
 import multiprocessing as mp
 import os
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +53,7 @@ from crmwh.gen_schema import ID_KINDS, KINDS, SPECS, VISITOR_ID
 from crmwh.gen_world import build_world, crm_logins
 
 TIERS = {"demo": 2_000, "M": 100_000, "L": 1_000_000}
-CHUNK_CUSTOMERS = 50_000
+CHUNK_CUSTOMERS = 25_000
 DEFAULT_AS_OF = dt.date(2026, 6, 30)
 DEFAULT_DIRTY_RATE = 0.02
 DIRTY_COLUMNS = ("table", "key", "kind", "row_number", "column", "expected_reason")
@@ -236,12 +251,33 @@ class ChunkResult:
 _JOB: dict = {}  # state shared with forked workers: world, sizes, seed, encoder, history start
 
 
+def _in_order(pool: object, n: int, workers: int) -> Iterator[ChunkResult]:
+    """Chunk results in chunk order, with at most ``workers + 1`` chunks in flight (bounded memory)."""
+    if pool is None:
+        yield from map(_chunk_job, range(n))
+        return
+    pending: deque = deque()
+    submitted = 0
+    while submitted < n or pending:
+        while submitted < n and len(pending) < workers + 1:
+            pending.append(pool.apply_async(_chunk_job, (submitted,)))
+            submitted += 1
+        yield pending.popleft().get()
+
+
 def _chunk_job(index: int) -> ChunkResult:
     job = _JOB
     sink = ChunkSink(index, job["seed"], job["encoder"], job["start_ts"])
     chunk = Chunk(job["world"], rng_for(job["seed"], 3, index), job["sizes"][index], sink.emit, sink.allocate)
     chunk.run()
-    return ChunkResult(sink.results, chunk.truth_counts)
+    result = ChunkResult(sink.results, chunk.truth_counts)
+    # the sink and its injectors refer to each other: break the cycle so the chunk's arrays and
+    # encoded payloads are freed now, not at some later full garbage collection
+    sink.injectors.clear()
+    sink.results = []
+    del chunk, sink
+    gc.collect()
+    return result
 
 
 def needs_quotes(text: str) -> bool:
@@ -303,8 +339,7 @@ def generate(
         workers = min(jobs, len(sizes))
         pool = mp.get_context("fork").Pool(workers) if workers > 1 else None
         try:
-            results = pool.imap(_chunk_job, range(len(sizes))) if pool else map(_chunk_job, range(len(sizes)))
-            for i, result in enumerate(results):
+            for i, result in enumerate(_in_order(pool, len(sizes), workers)):
                 for enc in result.tables:
                     sink.accept(enc)
                 for k, v in result.process.items():
