@@ -8,16 +8,14 @@ rows per table must equal what the Python oracle accepts from the CSV files.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from conftest import ROOT, run_dbt
+from conftest import run_dbt
 from oracle import ORDER, accept_all, read_raw
+from reliability_helpers import generate
 
 
 @pytest.fixture(scope="module")
@@ -25,26 +23,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("generated")
     folders = {}
     for fmt in ("csv", "parquet"):
-        folders[fmt] = root / fmt
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "crmwh.generate",
-                "--customers",
-                "400",
-                "--seed",
-                "7",
-                "--format",
-                fmt,
-                "--out",
-                str(folders[fmt]),
-                "--quiet",
-            ],
-            check=True,
-            timeout=600,
-            env=dict(os.environ, PYTHONPATH=str(ROOT / "scripts")),
-        )
+        folders[fmt] = generate(root / fmt, customers=400, seed=7, fmt=fmt)
     return folders
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -16,6 +15,7 @@ import duckdb
 import pytest
 
 from crmwh import build as crm_build
+from reliability_helpers import sha256_of
 
 ROOT = Path(__file__).resolve().parents[2]
 FORCED_FAILURE_SUITES = """
@@ -53,10 +53,6 @@ def failing(summary: dict) -> set[tuple[str, str, str]]:
         for item in suite["expectations"]
         if item["status"] in {"fail", "error"}
     }
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -178,13 +174,13 @@ def test_build_publishes_only_validated_builds(tmp_path: Path) -> None:
     good_id = printed_build_id(good.stdout)
     assert stored_build_id(served) == good_id
     assert (served.parent / "validation" / f"build-{good_id}" / "summary.json").is_file()
-    before = sha256(served)
+    before = sha256_of(served)
 
     extra = tmp_path / "forced_failure.py"
     extra.write_text(FORCED_FAILURE_SUITES)
     bad = run_build(served, tmp_path, CRM_VALIDATE_EXTRA_SUITES=str(extra))
     assert bad.returncode == crm_build.EXIT_VALIDATION_FAILED, bad.stdout[-4000:] + bad.stderr[-4000:]
-    assert sha256(served) == before, "a build that failed validation changed the served file"
+    assert sha256_of(served) == before, "a build that failed validation changed the served file"
     bad_id = printed_build_id(bad.stdout)
     summary = json.loads((served.parent / "validation" / f"build-{bad_id}" / "summary.json").read_text())
     assert ("test.forced_failure", "expect_table_row_count_to_equal", "") in failing(summary)
