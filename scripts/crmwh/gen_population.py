@@ -55,11 +55,14 @@ from crmwh.gen_world import (
 )
 
 # Ground truth of the purchase process (time unit: weeks; money: USD, net of discount).
-BGNBD = {"r": 1.2, "alpha": 6.0, "a": 0.6, "b": 5.0}
+BGNBD = {"r": 1.6, "alpha": 6.0, "a": 0.6, "b": 5.0}
 GAMMA_GAMMA = {"p": 4.5, "q": 3.5, "gamma": 80.0}
 
 LEADS_PER_CUSTOMER = 1.2
-ANON_SESSIONS_PER_CUSTOMER = 5.5
+# Sessions of visitors who never sign up (the site's anonymous traffic), per customer. Customers' own
+# sessions (browsing, orders, before sign-up) add ~15 per customer, so this default gives ~50 web
+# sessions per customer (tier L: ~50M). The demo tier passes a lighter rate (crmwh.generate.TIERS).
+ANON_SESSIONS_PER_CUSTOMER = 35.0
 BROWSE_SESSIONS_PER_YEAR = 3.5
 POOL_FOLLOW_UP_DAYS = 14
 # Campaign emails an always-subscribed customer (lead) receives over the whole history; each email
@@ -80,8 +83,17 @@ def cat(domain: str, value: str) -> int:
 class Chunk:
     """Generates and emits every per-customer table of one chunk."""
 
-    def __init__(self, world: World, rng: np.random.Generator, n_customers: int, emit: Emit, allocate: Allocate):
+    def __init__(
+        self,
+        world: World,
+        rng: np.random.Generator,
+        n_customers: int,
+        emit: Emit,
+        allocate: Allocate,
+        anon_sessions_per_customer: float = ANON_SESSIONS_PER_CUSTOMER,
+    ):
         self.w = world
+        self.anon_sessions_per_customer = anon_sessions_per_customer
         self.rng = rng
         self.n = n_customers
         self.emit = emit
@@ -1069,7 +1081,7 @@ class Chunk:
             (lt, self.ids("visitors", len(web_lead)), np.full(len(web_lead), -1), web_lead, np.full(len(web_lead), 2))
         )
         # anonymous visitors
-        n_anon = round(ANON_SESSIONS_PER_CUSTOMER * n)
+        n_anon = round(self.anon_sessions_per_customer * n)
         n_vis = max(1, round(n_anon / 3))
         anon_visitor = self.ids("visitors", n_vis)
         at = w.sessions.sample(rng, self.start, self.end, n=n_anon, hours=CONSUMER_HOURS, tz_minutes=0)

@@ -48,11 +48,28 @@ import pyarrow.compute as pc
 from crmwh.contract import DIRTY_KINDS, TABLES, TABLES_BY_NAME
 from crmwh.gen_core import Clock, Formatter, Frame, Progress, TableWriter, days_of, encode, rng_for
 from crmwh.gen_dirty import Injector
-from crmwh.gen_population import BGNBD, GAMMA_GAMMA, Chunk
+from crmwh.gen_population import ANON_SESSIONS_PER_CUSTOMER, BGNBD, GAMMA_GAMMA, Chunk
 from crmwh.gen_schema import ID_KINDS, KINDS, SPECS, VISITOR_ID
 from crmwh.gen_world import build_world, crm_logins
 
-TIERS = {"demo": 2_000, "M": 100_000, "L": 1_000_000}
+
+@dataclass(frozen=True)
+class Tier:
+    """A named size: customers, and the anonymous web traffic per customer (the only rate that differs)."""
+
+    customers: int
+    anon_sessions_per_customer: float = ANON_SESSIONS_PER_CUSTOMER
+
+
+# M and L (and --customers) carry full-scale traffic: ~10 orders and ~50 web sessions per customer
+# (L: ~10M orders, ~50M sessions). The committed demo keeps a light anonymous traffic (~20 sessions
+# per customer) so that seeds/raw stays small enough to seed quickly on PostgreSQL in CI; every
+# other rate is the same in all tiers. See DECISIONLOG.md.
+TIERS = {
+    "demo": Tier(2_000, anon_sessions_per_customer=5.5),
+    "M": Tier(100_000),
+    "L": Tier(1_000_000),
+}
 CHUNK_CUSTOMERS = 25_000
 DEFAULT_AS_OF = dt.date(2026, 6, 30)
 DEFAULT_DIRTY_RATE = 0.02
@@ -268,7 +285,9 @@ def _in_order(pool: object, n: int, workers: int) -> Iterator[ChunkResult]:
 def _chunk_job(index: int) -> ChunkResult:
     job = _JOB
     sink = ChunkSink(index, job["seed"], job["encoder"], job["start_ts"])
-    chunk = Chunk(job["world"], rng_for(job["seed"], 3, index), job["sizes"][index], sink.emit, sink.allocate)
+    chunk = Chunk(
+        job["world"], rng_for(job["seed"], 3, index), job["sizes"][index], sink.emit, sink.allocate, job["anon"]
+    )
     chunk.run()
     result = ChunkResult(sink.results, chunk.truth_counts)
     # the sink and its injectors refer to each other: break the cycle so the chunk's arrays and
@@ -313,13 +332,21 @@ def generate(
     quiet: bool = False,
     chunk_customers: int = CHUNK_CUSTOMERS,
     jobs: int = 1,
+    anon_sessions_per_customer: float | None = None,
 ) -> dict:
     """Write every raw table for ``customers`` customers; return the truth document.
+
+    ``anon_sessions_per_customer`` is the anonymous web traffic; by default the named ``tier``'s,
+    else the full-scale rate (``gen_population.ANON_SESSIONS_PER_CUSTOMER``).
 
     Customers are generated in chunks of ``chunk_customers`` (memory stays bounded); the output
     depends on the chunk size, so it is fixed for the command line. ``jobs`` worker processes
     generate chunks in parallel; the output does not depend on it.
     """
+    if anon_sessions_per_customer is None:
+        anon_sessions_per_customer = TIERS[tier].anon_sessions_per_customer if tier else ANON_SESSIONS_PER_CUSTOMER
+    if anon_sessions_per_customer < 0:
+        raise ValueError("anonymous sessions per customer must not be negative")
     progress = Progress(quiet)
     out.mkdir(parents=True, exist_ok=True)
     meta = meta if meta is not None else out / "_meta"
@@ -335,7 +362,14 @@ def generate(
         progress.log(f"crm_logins: {sink.writers['crm_logins'].rows:,} rows")
         sizes = chunk_sizes(customers, chunk_customers)
         process: dict[str, int] = defaultdict(int)
-        _JOB.update(world=world, sizes=sizes, seed=seed, encoder=sink.encoder, start_ts=clock.start_ts)
+        _JOB.update(
+            world=world,
+            sizes=sizes,
+            seed=seed,
+            encoder=sink.encoder,
+            start_ts=clock.start_ts,
+            anon=anon_sessions_per_customer,
+        )
         workers = min(jobs, len(sizes))
         pool = mp.get_context("fork").Pool(workers) if workers > 1 else None
         try:
@@ -356,7 +390,8 @@ def generate(
             _JOB.clear()
     finally:
         sink.close()
-    truth = _truth(sink, seed, tier, customers, clock, dirty_rate, fmt, dict(process))
+    process_params = {"anon_sessions_per_customer": anon_sessions_per_customer}
+    truth = _truth(sink, seed, tier, customers, clock, dirty_rate, fmt, dict(process), process_params)
     _write_meta(meta, sink, truth)
     for t in TABLES:
         progress.log(f"  {t.name:<27} {sink.writers[t.name].rows:>11,} rows  {sink.seconds[t.name]:6.1f}s writing")
@@ -365,7 +400,15 @@ def generate(
 
 
 def _truth(
-    sink: Sink, seed: int, tier: str | None, customers: int, clock: Clock, rate: float, fmt: str, process: dict
+    sink: Sink,
+    seed: int,
+    tier: str | None,
+    customers: int,
+    clock: Clock,
+    rate: float,
+    fmt: str,
+    process: dict,
+    params: dict,
 ) -> dict:
     dirty_counts = {t.name: {k: sum(1 for d in sink.dirty[t.name] if d[1] == k) for k in DIRTY_KINDS} for t in TABLES}
     dirty_counts = {t: {k: v for k, v in kinds.items() if v} for t, kinds in dirty_counts.items()}
@@ -380,6 +423,10 @@ def _truth(
         "as_of_date": clock.as_of.isoformat(),
         "history_start_date": clock.start.isoformat(),
         "dirty_rate": rate,
+        "web_traffic": {
+            **params,
+            "note": "sessions of visitors who never sign up, per customer; customers' own sessions come on top",
+        },
         "bgnbd": {
             **BGNBD,
             "time_unit": "weeks",
@@ -428,9 +475,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     size = parser.add_mutually_exclusive_group()
     size.add_argument(
-        "--tier", choices=sorted(TIERS), default="demo", help="size preset: demo 2k, M 100k, L 1M customers"
+        "--tier",
+        choices=sorted(TIERS),
+        default="demo",
+        help="size preset: demo 2k customers (light anonymous web traffic, the committed seeds), "
+        "M 100k (~1M orders, ~5M web sessions), L 1M (~10M orders, ~50M web sessions)",
     )
     size.add_argument("--customers", type=int, help="number of customers (every table scales with it)")
+    parser.add_argument(
+        "--anon-sessions-per-customer",
+        type=float,
+        help="anonymous web sessions per customer (default: the tier's; "
+        f"{ANON_SESSIONS_PER_CUSTOMER:g} with --customers, giving ~50 sessions per customer in all)",
+    )
     parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     parser.add_argument("--format", choices=("csv", "parquet"), default="csv", dest="fmt", help="file format")
     parser.add_argument("--out", type=Path, required=True, help="output directory for raw_<table> files")
@@ -453,10 +510,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    customers = args.customers if args.customers is not None else TIERS[args.tier]
+    customers = args.customers if args.customers is not None else TIERS[args.tier].customers
     tier = None if args.customers is not None else args.tier
     if customers < 50:
         raise SystemExit("--customers must be at least 50")
+    if args.anon_sessions_per_customer is not None and args.anon_sessions_per_customer < 0:
+        raise SystemExit("--anon-sessions-per-customer must not be negative")
     generate(
         args.out,
         customers,
@@ -468,6 +527,7 @@ def main(argv: list[str] | None = None) -> None:
         tier=tier,
         quiet=args.quiet,
         jobs=max(1, args.jobs),
+        anon_sessions_per_customer=args.anon_sessions_per_customer,
     )
 
 
