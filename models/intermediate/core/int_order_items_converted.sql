@@ -15,6 +15,9 @@
     converted at the same order-date rate, per line. A missing rate leaves the
     converted amount null (never guessed); has_fx_rate says whether the order
     rate was found.
+    Net revenue and gross margin are defined here, once: they count on revenue
+    orders only (0 on cancelled and refunded ones); fct_order_items shows them
+    per line and fct_orders sums them per order.
 -#}
 with
 
@@ -48,7 +51,13 @@ order_lines as (
         order_items.order_item_id,
         order_items.order_id,
         order_items.product_id,
+        orders.customer_id,
+        orders.sales_rep_id,
+        orders.ordered_at,
         orders.order_date,
+        orders.order_status,
+        orders.is_revenue_order,
+        orders.sales_channel,
         orders.currency_code,
         order_items.quantity,
         order_items.unit_price,
@@ -118,7 +127,13 @@ converted as (
         discount_allocated.order_item_id,
         discount_allocated.order_id,
         discount_allocated.product_id,
+        discount_allocated.customer_id,
+        discount_allocated.sales_rep_id,
+        discount_allocated.ordered_at,
         discount_allocated.order_date,
+        discount_allocated.order_status,
+        discount_allocated.is_revenue_order,
+        discount_allocated.sales_channel,
         discount_allocated.currency_code,
         discount_allocated.quantity,
         discount_allocated.unit_price,
@@ -181,13 +196,29 @@ reporting_allocated as (
 
 ),
 
+net_amounts as (
+
+    select
+        *,
+        gross_amount_reporting - discount_amount_reporting as net_amount_reporting
+
+    from reporting_allocated
+
+),
+
 final as (
 
     select
         order_item_id,
         order_id,
         product_id,
+        customer_id,
+        sales_rep_id,
+        ordered_at,
         order_date,
+        order_status,
+        is_revenue_order,
+        sales_channel,
         currency_code,
         quantity,
         unit_price,
@@ -203,10 +234,14 @@ final as (
         fx_rate_to_reporting is not null as has_fx_rate,
         cast(gross_amount_reporting as numeric(18, 2)) as gross_amount_reporting,
         cast(discount_amount_reporting as numeric(18, 2)) as discount_amount_reporting,
-        cast(gross_amount_reporting - discount_amount_reporting as numeric(18, 2)) as net_amount_reporting,
-        cost_reporting
+        cast(net_amount_reporting as numeric(18, 2)) as net_amount_reporting,
+        cost_reporting,
+        cast(case when is_revenue_order then net_amount_reporting else 0 end as numeric(18, 2))
+            as net_revenue_reporting,
+        cast(case when is_revenue_order then net_amount_reporting - cost_reporting else 0 end as numeric(18, 2))
+            as gross_margin_reporting
 
-    from reporting_allocated
+    from net_amounts
 
 )
 

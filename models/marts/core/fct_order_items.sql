@@ -6,30 +6,6 @@ order_items_converted as (
 
 ),
 
-orders as (
-
-    select * from {{ ref('stg_crm__orders') }}
-
-),
-
-enriched as (
-
-    select
-        order_items_converted.*,
-        orders.customer_id,
-        orders.sales_rep_id,
-        orders.ordered_at,
-        orders.order_status,
-        orders.is_revenue_order,
-        orders.sales_channel
-
-    from order_items_converted
-
-    inner join orders
-        on order_items_converted.order_id = orders.order_id
-
-),
-
 final as (
 
     select
@@ -60,16 +36,10 @@ final as (
         cast(discount_amount_reporting as numeric(18, 2)) as discount_amount_reporting,
         cast(net_amount_reporting as numeric(18, 2)) as net_amount_reporting,
         cast(cost_reporting as numeric(18, 2)) as cost_reporting,
-        cast(
-            case when is_revenue_order then net_amount_reporting else 0 end
-            as numeric(18, 2)
-        ) as net_revenue_reporting,
-        cast(
-            case when is_revenue_order then net_amount_reporting - cost_reporting else 0 end
-            as numeric(18, 2)
-        ) as gross_margin_reporting
+        cast(net_revenue_reporting as numeric(18, 2)) as net_revenue_reporting,
+        cast(gross_margin_reporting as numeric(18, 2)) as gross_margin_reporting
 
-    from enriched
+    from order_items_converted
 
 )
 

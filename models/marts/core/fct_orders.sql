@@ -34,7 +34,11 @@ order_line_totals as (
             as discount_amount_reporting,
         case when count(net_amount_reporting) = count(*) then sum(net_amount_reporting) end
             as net_amount_reporting,
-        case when count(cost_reporting) = count(*) then sum(cost_reporting) end as cost_reporting
+        case when count(cost_reporting) = count(*) then sum(cost_reporting) end as cost_reporting,
+        case when count(net_revenue_reporting) = count(*) then sum(net_revenue_reporting) end
+            as net_revenue_reporting,
+        case when count(gross_margin_reporting) = count(*) then sum(gross_margin_reporting) end
+            as gross_margin_reporting
 
     from order_items_converted
 
@@ -77,7 +81,15 @@ orders_totalled as (
         case
             when order_line_totals.order_id is null then 0
             else order_line_totals.cost_reporting
-        end as cost_reporting
+        end as cost_reporting,
+        case
+            when order_line_totals.order_id is null then 0
+            else order_line_totals.net_revenue_reporting
+        end as net_revenue_reporting,
+        case
+            when order_line_totals.order_id is null then 0
+            else order_line_totals.gross_margin_reporting
+        end as gross_margin_reporting
 
     from orders
 
@@ -114,14 +126,8 @@ final as (
         cast(discount_amount_reporting as numeric(18, 2)) as discount_amount_reporting,
         cast(net_amount_reporting as numeric(18, 2)) as net_amount_reporting,
         cast(cost_reporting as numeric(18, 2)) as cost_reporting,
-        cast(
-            case when is_revenue_order then net_amount_reporting else 0 end
-            as numeric(18, 2)
-        ) as net_revenue_reporting,
-        cast(
-            case when is_revenue_order then net_amount_reporting - cost_reporting else 0 end
-            as numeric(18, 2)
-        ) as gross_margin_reporting
+        cast(net_revenue_reporting as numeric(18, 2)) as net_revenue_reporting,
+        cast(gross_margin_reporting as numeric(18, 2)) as gross_margin_reporting
 
     from orders_totalled
 
