@@ -1,3 +1,8 @@
+{#- Reporting-currency totals of the lines: null when a line's value is unknown, 0 for an order without lines. -#}
+{%- set reporting_totals = [
+    'gross_amount_reporting', 'discount_amount_reporting', 'net_amount_reporting', 'cost_reporting',
+    'net_revenue_reporting', 'gross_margin_reporting',
+] -%}
 with
 
 orders as (
@@ -28,17 +33,10 @@ order_line_totals as (
         sum(gross_amount) as gross_amount,
         sum(discount_amount) as discount_amount,
         sum(net_amount) as net_amount,
-        case when count(gross_amount_reporting) = count(*) then sum(gross_amount_reporting) end
-            as gross_amount_reporting,
-        case when count(discount_amount_reporting) = count(*) then sum(discount_amount_reporting) end
-            as discount_amount_reporting,
-        case when count(net_amount_reporting) = count(*) then sum(net_amount_reporting) end
-            as net_amount_reporting,
-        case when count(cost_reporting) = count(*) then sum(cost_reporting) end as cost_reporting,
-        case when count(net_revenue_reporting) = count(*) then sum(net_revenue_reporting) end
-            as net_revenue_reporting,
-        case when count(gross_margin_reporting) = count(*) then sum(gross_margin_reporting) end
-            as gross_margin_reporting
+        {% for column in reporting_totals %}
+            case when count({{ column }}) = count(*) then sum({{ column }}) end
+                as {{ column }}{% if not loop.last %},{% endif %}
+        {% endfor %}
 
     from order_items_converted
 
@@ -66,30 +64,12 @@ orders_totalled as (
         coalesce(order_line_totals.gross_amount, 0) as gross_amount,
         coalesce(order_line_totals.discount_amount, 0) as discount_amount,
         coalesce(order_line_totals.net_amount, 0) as net_amount,
-        case
-            when order_line_totals.order_id is null then 0
-            else order_line_totals.gross_amount_reporting
-        end as gross_amount_reporting,
-        case
-            when order_line_totals.order_id is null then 0
-            else order_line_totals.discount_amount_reporting
-        end as discount_amount_reporting,
-        case
-            when order_line_totals.order_id is null then 0
-            else order_line_totals.net_amount_reporting
-        end as net_amount_reporting,
-        case
-            when order_line_totals.order_id is null then 0
-            else order_line_totals.cost_reporting
-        end as cost_reporting,
-        case
-            when order_line_totals.order_id is null then 0
-            else order_line_totals.net_revenue_reporting
-        end as net_revenue_reporting,
-        case
-            when order_line_totals.order_id is null then 0
-            else order_line_totals.gross_margin_reporting
-        end as gross_margin_reporting
+        {% for column in reporting_totals %}
+            case
+                when order_line_totals.order_id is null then 0
+                else order_line_totals.{{ column }}
+            end as {{ column }}{% if not loop.last %},{% endif %}
+        {% endfor %}
 
     from orders
 
