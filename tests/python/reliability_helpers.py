@@ -72,32 +72,32 @@ def build_command(served: Path) -> list[str]:
     return [sys.executable, "-m", "crmwh.build", "--served", str(served)]
 
 
-def run_build(served: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """Run the build command to its end (output: stdout and stderr together)."""
+def run_module(
+    module: str, *args: str, env: dict[str, str], timeout: int, merge_output: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m module args`` from the project root to its end; output captured as text
+    (with merge_output, stderr goes into stdout)."""
     return subprocess.run(
-        build_command(served),
+        [sys.executable, "-m", module, *args],
         env=env,
         cwd=ROOT,
         stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        stderr=subprocess.STDOUT if merge_output else subprocess.PIPE,
         text=True,
-        timeout=BUILD_TIMEOUT,
+        timeout=timeout,
         check=False,
     )
+
+
+def run_build(served: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run the build command to its end (output: stdout and stderr together)."""
+    return run_module("crmwh.build", "--served", str(served), env=env, timeout=BUILD_TIMEOUT, merge_output=True)
 
 
 def run_validate(warehouse: Path, env: dict[str, str], out: Path) -> subprocess.CompletedProcess[str]:
     """Validate a warehouse file; the report goes to out (the default would be the project's warehouse/)."""
-    return subprocess.run(
-        [sys.executable, "-m", "crmwh.validate", "--warehouse", str(warehouse), "--out", str(out)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=VALIDATE_TIMEOUT,
-        check=False,
-    )
+    args = ("--warehouse", str(warehouse), "--out", str(out))
+    return run_module("crmwh.validate", *args, env=env, timeout=VALIDATE_TIMEOUT, merge_output=True)
 
 
 def tail(text: str, lines: int = 60) -> str:

@@ -7,7 +7,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import duckdb
 import pytest
 
 from crmwh import build as crm_build
-from reliability_helpers import sha256_of
+from reliability_helpers import run_module, sha256_of
 
 ROOT = Path(__file__).resolve().parents[2]
 FORCED_FAILURE_SUITES = """
@@ -42,8 +41,7 @@ def _env(**extra: str) -> dict[str, str]:
 
 
 def run_validate(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "crmwh.validate", *args]
-    return subprocess.run(command, cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=timeout, check=False)
+    return run_module("crmwh.validate", *args, env=_env(), timeout=timeout)
 
 
 def failing(summary: dict) -> set[tuple[str, str, str]]:
@@ -149,10 +147,9 @@ def test_validation_refuses_a_missing_or_locked_warehouse(warehouse: Path, tmp_p
 
 def run_build(served: Path, work: Path, **env: str) -> subprocess.CompletedProcess[str]:
     """crmwh.build into served, models and seeds only (dbt's own tests run in test_dbt_duckdb)."""
-    command = [sys.executable, "-m", "crmwh.build", "--served", str(served), "--"]
-    command += ["--exclude", "test_type:data", "test_type:unit"]
+    args = ("--served", str(served), "--", "--exclude", "test_type:data", "test_type:unit")
     env = _env(DBT_TARGET_PATH=str(work / "target"), DBT_LOG_PATH=str(work / "logs"), **env)
-    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False)
+    return run_module("crmwh.build", *args, env=env, timeout=900)
 
 
 def printed_build_id(output: str) -> str:
