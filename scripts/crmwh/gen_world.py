@@ -38,6 +38,10 @@ TZ_OF_COUNTRY = np.array([COUNTRIES[c][3] for c in COUNTRY_CODES])
 CURRENCY_OF_COUNTRY = np.array([CUR_INDEX[COUNTRIES[c][1]] for c in COUNTRY_CODES])
 REGION_TZ_MINUTES = np.array([-300, 120, 450])  # americas, emea, apac: typical office offset
 CHANNELS = CANONICAL["campaign_channel"]
+# Faker's date providers draw up to the wall clock ("now"); user names in some locales embed such a
+# year ({{first_name}}{{year}} in ru_RU, bg_BG). Years come from this fixed range instead, so the output
+# depends on the seed alone, never on the day the generator runs.
+USER_NAME_YEARS = (1960, 2010)
 
 # Start levels of one currency unit in USD, and daily volatility / yearly drift of the log rate.
 FX_START = {
@@ -68,6 +72,7 @@ class NamePools:
         for i, country in enumerate(COUNTRY_CODES):
             fake = Faker(COUNTRIES[country][0])
             fake.seed_instance(seed * 101 + i)
+            fake.set_formatter("year", lambda fake=fake: str(fake.random_int(*USER_NAME_YEARS)))
             n = self.SIZE
             self.first[(country, 0)] = pa.array([fake.first_name_female() for _ in range(n)])
             self.first[(country, 1)] = pa.array([fake.first_name_male() for _ in range(n)])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import filecmp
 import json
 import unicodedata
@@ -10,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import time_machine
 from scipy import optimize, special
 
 from crmwh import gen_check
@@ -319,6 +321,25 @@ def test_bgnbd_parameters_are_recoverable_from_demo_orders() -> None:
 
 
 # --- committed demo seeds ----------------------------------------------------------------
+@pytest.mark.parametrize("clocks", [("2025-01-15 09:00", "2041-07-01 23:30")])
+def test_output_does_not_depend_on_the_clock(tmp_path: Path, clocks: tuple[str, str]) -> None:
+    """The same seed gives byte-identical files whatever day and time the generator runs on.
+
+    The wall clock is moved (time_machine patches datetime, date and time for the whole process), so a
+    provider that draws "up to now" (Faker's year in ru_RU user names did) changes the output.
+    """
+    outputs = []
+    for clock in clocks:
+        with time_machine.travel(dt.datetime.fromisoformat(clock + "+00:00"), tick=False):
+            assert dt.date.today().year == int(clock[:4])
+            outputs.append(tmp_path / clock[:4])
+            run(outputs[-1], seed=7)
+    names = files(outputs[0])
+    assert names == files(outputs[1])
+    _match, mismatch, errors = filecmp.cmpfiles(outputs[0], outputs[1], names, shallow=False)
+    assert not mismatch and not errors, mismatch
+
+
 def test_committed_demo_seeds_equal_a_fresh_demo_run(tmp_path: Path) -> None:
     """seeds/raw holds exactly what `python -m crmwh.generate --tier demo --out seeds/raw` writes."""
     if not (SEEDS / "raw_orders.csv").exists():
