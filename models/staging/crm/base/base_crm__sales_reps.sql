@@ -2,7 +2,7 @@
 {%- set raw_columns = [
     'rep_id', 'full_name', 'email', 'team', 'manager_rep_id', 'region', 'hire_date', 'status', 'updated_at',
 ] -%}
-with
+with recursive
 
 source as (
 
@@ -86,14 +86,28 @@ deduplicated as (
 
 ),
 
--- A manager must be an accepted rep; self-references resolve within this model.
-managers as (
+-- A manager must be an accepted rep, and so must the manager's manager, up to the top of the
+-- hierarchy: walk down from the reps without a manager. A rep the walk does not reach has a missing
+-- or rejected manager somewhere above (or sits in a cycle). Accepted ids are unique, so every rep is
+-- reached at most once.
+sound_hierarchy (rep_id) as (
 
     select rep_id
 
     from deduplicated
 
-    where deduped_issue is null
+    where deduped_issue is null and manager_rep_id is null
+
+    union all
+
+    select report.rep_id
+
+    from deduplicated as report
+
+    inner join sound_hierarchy
+        on report.manager_rep_id = sound_hierarchy.rep_id
+
+    where report.deduped_issue is null
 
 ),
 
@@ -103,14 +117,14 @@ referenced as (
         deduplicated.*,
         case
             when deduplicated.deduped_issue is not null then deduplicated.deduped_issue
-            when deduplicated.manager_rep_id is not null and managers.rep_id is null
-                then 'orphan_reference:manager_rep_id'
+            when sound_hierarchy.rep_id is null then 'orphan_reference:manager_rep_id'
         end as rejection
 
     from deduplicated
 
-    left join managers
-        on deduplicated.manager_rep_id = managers.rep_id
+    left join sound_hierarchy
+        on deduplicated.rep_id = sound_hierarchy.rep_id
+        and deduplicated.deduped_issue is null
 
 ),
 

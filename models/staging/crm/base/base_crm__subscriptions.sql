@@ -3,9 +3,7 @@
     'subscription_id', 'customer_id', 'product_id', 'plan', 'mrr', 'currency', 'contract_start_date',
     'contract_end_date', 'status', 'renewal_of_subscription_id', 'cancelled_at', 'cancel_reason', 'updated_at',
 ] -%}
-{#- A renewal must point at an accepted contract; a chain of renewals is resolved this many links deep. -#}
-{%- set renewal_passes = 5 -%}
-with
+with recursive
 
 source as (
 
@@ -150,31 +148,48 @@ referenced as (
 
 ),
 
--- Self-reference: a renewal must point at a contract accepted by this model.
--- Each pass rejects the renewals whose contract was rejected in the pass
--- before, so a rejection travels up a chain of renewals one link per pass.
--- noqa: disable=LT02
-{% for pass in range(1, renewal_passes + 1) %}
-renewal_pass_{{ pass }} as (
+-- Self-reference: a renewal must point at a contract accepted by this model, all the way up its
+-- chain. Walk down from the contracts that renew nothing: what the walk reaches has a sound chain
+-- however long; a renewal it does not reach renews a missing or rejected contract somewhere up its
+-- chain (or sits in a cycle). Accepted ids are unique, so every contract is reached at most once.
+sound_chains (subscription_id) as (
 
-    select
-        contract.*,
-        case
-            when contract.renewal_issue_{{ pass - 1 }} is not null then contract.renewal_issue_{{ pass - 1 }}
-            when contract.renewal_of_subscription_id is not null and renewed.subscription_id is null
-                then 'orphan_reference:renewal_of_subscription_id'
-        end as renewal_issue_{{ pass }}
+    select subscription_id
 
-    from {{ 'referenced' if pass == 1 else 'renewal_pass_' ~ (pass - 1) }} as contract
+    from referenced
 
-    left join {{ 'referenced' if pass == 1 else 'renewal_pass_' ~ (pass - 1) }} as renewed
-        on contract.renewal_of_subscription_id = renewed.subscription_id
-        and renewed.renewal_issue_{{ pass - 1 }} is null
+    where renewal_issue_0 is null and renewal_of_subscription_id is null
+
+    union all
+
+    select renewal.subscription_id
+
+    from referenced as renewal
+
+    inner join sound_chains
+        on renewal.renewal_of_subscription_id = sound_chains.subscription_id
+
+    where renewal.renewal_issue_0 is null
 
 ),
 
-{% endfor %}
--- noqa: enable=LT02
+renewals_checked as (
+
+    select
+        referenced.*,
+        case
+            when referenced.renewal_issue_0 is not null then referenced.renewal_issue_0
+            when sound_chains.subscription_id is null then 'orphan_reference:renewal_of_subscription_id'
+        end as rejection
+
+    from referenced
+
+    left join sound_chains
+        on referenced.subscription_id = sound_chains.subscription_id
+        and referenced.renewal_issue_0 is null
+
+),
+
 final as (
 
     select
@@ -194,10 +209,10 @@ final as (
         raw_key,
         raw_row_hash,
         raw_values,
-        {{ reason_code('renewal_issue_' ~ renewal_passes) }} as rejection_reason,
-        {{ reason_column('renewal_issue_' ~ renewal_passes) }} as rejection_column
+        {{ reason_code('rejection') }} as rejection_reason,
+        {{ reason_column('rejection') }} as rejection_column
 
-    from renewal_pass_{{ renewal_passes }}
+    from renewals_checked
 
 )
 
