@@ -527,8 +527,29 @@ def accept(table: str, raw: list[Row], accepted: dict[str, Accepted]) -> Accepte
     while True:
         kept = {key: row for key, row in result.items() if _references_hold(rules, table, row, result, accepted)}
         if len(kept) == len(result):
-            return Accepted(kept)
+            return Accepted(_rooted(rules, table, kept))
         result = kept
+
+
+def _rooted(rules: Rules, table: str, rows: dict[tuple[str | None, ...], Row]) -> dict[tuple[str | None, ...], Row]:
+    """Drop rows whose self-reference chain never reaches a row without one (a cycle: A renews B renews A)."""
+    for column in [c for c, (parent, _) in rules.parents.items() if parent == table]:
+        rooted: dict[tuple[str | None, ...], bool] = {}
+        for start in rows:
+            path, key = [], start
+            while key not in rooted and key not in path:
+                path.append(key)
+                parent = clean(rows[key][column])
+                if parent is None:
+                    rooted[key] = True
+                    path.pop()
+                    break
+                key = (parent,)
+            ok = rooted.get(key, False) if key not in path else False
+            for seen in path:
+                rooted[seen] = ok
+        rows = {key: row for key, row in rows.items() if rooted[key]}
+    return rows
 
 
 def _references_hold(rules: Rules, table: str, row: Row, current: dict, accepted: dict[str, Accepted]) -> bool:
