@@ -7,7 +7,7 @@ unit cost is cleared (unknown), every order is in USD (there are no fx rates) an
 build command, which validates and publishes it; a second copy with every customer's created_at emptied must fail,
 naming the table and the reason.
 
-Run one part with ``-k``: minimal_export, wholly_rejected, swapped.
+Run one part with ``-k``: core_only, wholly_rejected, swapped.
 """
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ def no_created_at(tmp_path_factory: pytest.TempPathFactory) -> Built:
 # --- (a) the minimal export builds, validates and publishes -----------------------------------
 
 
-def test_minimal_export_publishes_after_validation(minimal: Built) -> None:
+def test_core_only_export_publishes_after_validation(minimal: Built) -> None:
     output = minimal.result.stdout
     assert "Validation passed" in output
     assert "Warehouse built: " in output
@@ -145,7 +145,7 @@ def test_minimal_export_publishes_after_validation(minimal: Built) -> None:
         assert minimal.query(f"select count(*) from marts.{mart}")[0][0] > 0, mart
 
 
-def test_minimal_export_leaves_cost_and_margin_null_where_cost_is_unknown(minimal: Built) -> None:
+def test_core_only_export_leaves_cost_and_margin_null_where_cost_is_unknown(minimal: Built) -> None:
     assert minimal.query("select count(*), count(unit_cost), count(unit_margin) from marts.dim_products")[0][1:] == (
         0,
         0,
@@ -213,7 +213,7 @@ def _assert_revenue_matches(expected: dict[str, tuple[Decimal, int]], built: dic
     assert not mismatched, mismatched[:10]
 
 
-def test_minimal_export_net_revenue_per_customer_matches_the_raw_files(minimal: Built) -> None:
+def test_core_only_export_net_revenue_per_customer_matches_the_raw_files(minimal: Built) -> None:
     """In the order currency (USD), summed from fct_orders: needs no fx rate."""
     rows = minimal.query(
         "select customer_id, sum(net_amount) from marts.fct_orders where is_revenue_order group by customer_id"
@@ -221,7 +221,7 @@ def test_minimal_export_net_revenue_per_customer_matches_the_raw_files(minimal: 
     _assert_revenue_matches(_expected_net_revenue(minimal.raw_dir), {c: Decimal(str(v)) for c, v in rows})
 
 
-def test_minimal_export_lifetime_revenue_in_reporting_currency_matches_the_raw_files(minimal: Built) -> None:
+def test_core_only_export_lifetime_revenue_in_reporting_currency_matches_the_raw_files(minimal: Built) -> None:
     """dim_customers in the reporting currency (USD): an amount already in it needs no rate (issue 7 point 2)."""
     rows = minimal.query(
         "select customer_id, lifetime_net_revenue_reporting from marts.dim_customers where purchase_count > 0"
