@@ -40,8 +40,9 @@ served file (someone opened it read-write and was killed) is removed before publ
 would refuse to open the new file with it ("WAL does not match database file").
 
 Data quality: staging's base models hold every raw row with its rejection reason. A raw table with
-rows none of which is accepted is wholly rejected: its dbt test not_wholly_rejected fails (error), so
-dbt skips what depends on it and the build fails naming the table; one with more than half of its
+rows none of which is accepted is wholly rejected (and a core table, contract CORE_TABLES, without rows
+is empty): its dbt test not_wholly_rejected fails (error), so dbt skips what depends on it and the
+build fails naming the table; one with more than half of its
 rows rejected is mostly rejected (dbt warning; validation fails it beyond max(10%, 10) rejected rows).
 The summary names reason codes and counts only, never a raw value.
 
@@ -72,7 +73,7 @@ from types import FrameType
 import duckdb
 import yaml
 
-from crmwh.contract import TABLES
+from crmwh.contract import CORE_TABLES, TABLES
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SERVED = ROOT / "warehouse" / "crm.duckdb"
@@ -260,6 +261,8 @@ def _table_quality(con: duckdb.DuckDBPyConnection, table: str, columns: set[str]
     raw = sum(count for _, count in reasons)
     rejected = [(reason, count) for reason, count in reasons if reason is not None]
     total = sum(count for _, count in rejected)
+    if not raw and table in CORE_TABLES:
+        return f"  {table}: EMPTY: a core table ({', '.join(CORE_TABLES)}) must have rows", swapped
     if not total:
         return None, swapped
     flag = ""
@@ -309,11 +312,11 @@ def data_quality_summary(path: Path) -> list[str]:
 
 
 def print_data_quality(path: Path) -> list[str]:
-    """Print the data-quality summary; returns the raw tables wholly rejected."""
+    """Print the data-quality summary; returns the raw tables wholly rejected and the empty core tables."""
     summary = data_quality_summary(path)
     if summary:
         print("\n".join(summary), flush=True)
-    return [line.split(":")[0].strip() for line in summary if "WHOLLY REJECTED" in line]
+    return [line.split(":")[0].strip() for line in summary if "WHOLLY REJECTED" in line or ": EMPTY:" in line]
 
 
 def seal(path: Path) -> None:
@@ -374,7 +377,7 @@ def build_and_publish(build: Build, served: Path, extra_dbt_args: list[str], val
     if code != 0:
         if wholly_rejected:
             print(
-                f"\nEvery row of raw table(s) {', '.join(wholly_rejected)} was rejected (reasons above): dbt skipped"
+                f"\nRaw table(s) {', '.join(wholly_rejected)} wholly rejected or empty (reasons above): dbt skipped"
                 " what depends on them.",
                 file=sys.stderr,
             )

@@ -71,13 +71,15 @@ def _clean_customers(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     ]
 
 
-def minimal_export(out: Path, empty_created_at: bool = False) -> tuple[Path, Planted]:
-    """The minimal export (see the module docstring) written to out."""
+def minimal_export(
+    out: Path, empty_created_at: bool = False, header_only: tuple[str, ...] = ()
+) -> tuple[Path, Planted]:
+    """The minimal export (see the module docstring) written to out; the tables of header_only without rows."""
     out.mkdir(parents=True)
     planted = Planted([], "")
     for table in TABLES:
         header, rows = _read(SEEDS_RAW / f"raw_{table.name}.csv")
-        if table.name not in CORE_TABLES:
+        if table.name not in CORE_TABLES or table.name in header_only:
             rows = []
         for row in rows:
             if table.name == "products":
@@ -112,9 +114,14 @@ class Built:
             return con.execute(sql).fetchall()
 
 
-def _build(tmp_path_factory: pytest.TempPathFactory, name: str, empty_created_at: bool) -> Built:
+def _build(
+    tmp_path_factory: pytest.TempPathFactory,
+    name: str,
+    empty_created_at: bool = False,
+    header_only: tuple[str, ...] = (),
+) -> Built:
     work = tmp_path_factory.mktemp(name)
-    raw_dir, planted = minimal_export(work / "raw", empty_created_at=empty_created_at)
+    raw_dir, planted = minimal_export(work / "raw", empty_created_at=empty_created_at, header_only=header_only)
     served = work / "warehouse" / "crm.duckdb"
     return Built(raw_dir, served, run_build(served, build_env(raw_dir, work)), planted)
 
@@ -129,6 +136,11 @@ def minimal(tmp_path_factory: pytest.TempPathFactory) -> Built:
 @pytest.fixture(scope="module")
 def no_created_at(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return _build(tmp_path_factory, "wholly_rejected", empty_created_at=True)
+
+
+@pytest.fixture(scope="module")
+def no_orders(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return _build(tmp_path_factory, "empty_core_table", header_only=("orders",))
 
 
 # --- (a) the minimal export builds, validates and publishes -----------------------------------
@@ -272,3 +284,13 @@ def test_swapped_contacts_are_counted_and_hashed_under_their_own_column(minimal:
     assert hashes[swapped[0]] == hashes[twin]
     flagged = minimal.query("select raw_key from staging.base_crm__customers where has_swapped_contacts")
     assert sorted(key for (key,) in flagged) == sorted(swapped)
+
+
+def test_wholly_rejected_or_empty_core_table_fails_the_build_naming_it(no_orders: Built) -> None:
+    """A header-only orders file: the core table is named EMPTY and its test is dbt's only failure (the lines,
+    the as-of date and the marts that depend on the orders are skipped)."""
+    output = no_orders.result.stdout
+    assert no_orders.result.returncode != 0 and not no_orders.served.exists()
+    assert re.search(r"^  orders: EMPTY: a core table", output, re.MULTILINE), tail(output, 40)
+    failures = re.findall(r"Failure in test (\S+)", output)
+    assert len(failures) == 1 and failures[0].startswith("not_wholly_rejected_base_crm__orders"), failures
