@@ -12,6 +12,9 @@
 4. checkpoints and closes the fresh file, then validates it in a new process
    (``python -m crmwh.validate --expect-build-id <build id>``; report and data docs in
    ``warehouse/validation/build-<build id>/``, the 10 latest reports are kept);
+   before that (and when dbt fails) it prints a data-quality summary: per raw table the rows staging
+   rejected, with the main reasons and their counts, tables wholly or mostly rejected flagged, and
+   rows whose email and phone were swapped (see "Data quality");
 5. when dbt and the validation both pass, fsyncs the fresh file, renames it atomically over the
    served file ``warehouse/crm.duckdb`` and fsyncs the folder: readers that hold the old file
    keep their snapshot, new connections see the new build.
@@ -35,6 +38,13 @@ it opens); running builds are never touched. On Linux dbt and the validation als
 when the build process dies, so no orphan keeps writing. A leftover ``crm.duckdb.wal`` beside the
 served file (someone opened it read-write and was killed) is removed before publishing: DuckDB
 would refuse to open the new file with it ("WAL does not match database file").
+
+Data quality: staging's base models hold every raw row with its rejection reason. A raw table with
+rows none of which is accepted is wholly rejected (and a core table, contract CORE_TABLES, without rows
+is empty): its dbt test not_wholly_rejected fails (error), so dbt skips what depends on it and the
+build fails naming the table; one with more than half of its
+rows rejected is mostly rejected (dbt warning; validation fails it beyond max(10%, 10) rejected rows).
+The summary names reason codes and counts only, never a raw value.
 
 With CRM_RAW_DIR set, the raw exports are read in place from that folder (CSV, or Parquet with
 CRM_RAW_FORMAT=parquet) and the demo seeds in seeds/raw are not loaded.
@@ -63,12 +73,18 @@ from types import FrameType
 import duckdb
 import yaml
 
+from crmwh.contract import CORE_TABLES, TABLES
+
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SERVED = ROOT / "warehouse" / "crm.duckdb"
 FAILED_NAME = "failed-build.duckdb"
 REPORTS_KEPT = 10
 EXIT_VALIDATION_FAILED = 3
 PR_SET_PDEATHSIG = 1
+# Data-quality summary: a table is "mostly rejected" above this share of its raw rows (dbt test
+# not_mostly_rejected uses the same share); the summary shows this many reasons per table.
+MOSTLY_REJECTED_SHARE = 0.5
+TOP_REASONS = 3
 
 
 @dataclass(frozen=True)
@@ -231,6 +247,78 @@ def run_dbt_build(build: Build, extra_dbt_args: list[str]) -> int:
     return run_child([*command, "--profiles-dir", str(ROOT)], env)
 
 
+def _table_quality(con: duckdb.DuckDBPyConnection, table: str, columns: set[str]) -> tuple[str | None, int]:
+    """One summary line of a base model (None when nothing was rejected) and its swapped-contact count."""
+    reasons = con.execute(
+        "select rejection_reason || coalesce(':' || rejection_column, ''), count(*)"
+        f" from staging.base_crm__{table} group by 1 order by 2 desc, 1"
+    ).fetchall()
+    swapped = 0
+    if "has_swapped_contacts" in columns:
+        swapped = int(
+            con.execute(f"select count(*) from staging.base_crm__{table} where has_swapped_contacts").fetchone()[0]
+        )
+    raw = sum(count for _, count in reasons)
+    rejected = [(reason, count) for reason, count in reasons if reason is not None]
+    total = sum(count for _, count in rejected)
+    if not raw and table in CORE_TABLES:
+        return f"  {table}: EMPTY: a core table ({', '.join(CORE_TABLES)}) must have rows", swapped
+    if not total:
+        return None, swapped
+    flag = ""
+    if total == raw:
+        flag = " WHOLLY REJECTED"
+    elif total > MOSTLY_REJECTED_SHARE * raw:
+        flag = " MOSTLY REJECTED"
+    main = ", ".join(f"{reason} {count}" for reason, count in rejected[:TOP_REASONS])
+    more = f", {len(rejected) - TOP_REASONS} more reasons" if len(rejected) > TOP_REASONS else ""
+    return f"  {table}: {total} of {raw} raw rows rejected ({total / raw:.0%}){flag}: {main}{more}", swapped
+
+
+def data_quality_summary(path: Path) -> list[str]:
+    """The data-quality summary of a (possibly partly) built file, from staging's base models.
+
+    Per raw table with rejected rows: how many of how many, flagged WHOLLY / MOSTLY REJECTED, and the
+    main reasons (code:column) with their counts; then the rows whose email and phone were swapped.
+    Codes and counts only, never a raw value. Empty when the file or the base models are missing.
+    """
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return []
+    with con:
+        columns: dict[str, set[str]] = {}
+        for table, column in con.execute(
+            "select table_name, column_name from information_schema.columns where table_schema = 'staging'"
+        ).fetchall():
+            columns.setdefault(table, set()).add(column)
+        lines: list[str] = []
+        swapped: list[str] = []
+        for table in TABLES:
+            if f"base_crm__{table.name}" not in columns:
+                continue
+            line, swapped_rows = _table_quality(con, table.name, columns[f"base_crm__{table.name}"])
+            if line:
+                lines.append(line)
+            if swapped_rows:
+                swapped.append(f"{table.name} {swapped_rows}")
+    if not columns:
+        return []
+    summary = ["", "Data quality: raw rows rejected by staging, per table, main reasons as code:column count"]
+    summary += lines or ["  no raw row rejected"]
+    if swapped:
+        summary.append("  rows with email and phone swapped (each hashed under its own column): " + ", ".join(swapped))
+    return summary
+
+
+def print_data_quality(path: Path) -> list[str]:
+    """Print the data-quality summary; returns the raw tables wholly rejected and the empty core tables."""
+    summary = data_quality_summary(path)
+    if summary:
+        print("\n".join(summary), flush=True)
+    return [line.split(":")[0].strip() for line in summary if "WHOLLY REJECTED" in line or ": EMPTY:" in line]
+
+
 def seal(path: Path) -> None:
     """Fold the write-ahead log into the file, close it, and flush it to disk."""
     with duckdb.connect(str(path)) as con:
@@ -285,7 +373,14 @@ def print_published(build: Build, served: Path) -> None:
 
 def build_and_publish(build: Build, served: Path, extra_dbt_args: list[str], validate: bool) -> int:
     code = run_dbt_build(build, extra_dbt_args)
+    wholly_rejected = print_data_quality(build.fresh) if build.fresh.exists() else []
     if code != 0:
+        if wholly_rejected:
+            print(
+                f"\nRaw table(s) {', '.join(wholly_rejected)} wholly rejected or empty (reasons above): dbt skipped"
+                " what depends on them.",
+                file=sys.stderr,
+            )
         print(f"\ndbt build failed (exit {code}); the served warehouse {served} was left as it was.", file=sys.stderr)
         return code
     seal(build.fresh)

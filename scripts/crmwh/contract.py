@@ -465,6 +465,10 @@ TABLES: tuple[Table, ...] = (
 
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 
+# The minimal export: the tables a warehouse cannot be built without. Every other table may be
+# header-only (a CRM without reps, leads or fx rates); every reference to it is optional.
+CORE_TABLES: tuple[str, ...] = ("customers", "products", "orders", "order_items")
+
 
 # --- Dirty rows -------------------------------------------------------------
 # Kinds of bad input the generator injects on purpose, and what staging must do

@@ -30,7 +30,7 @@ import duckdb
 import great_expectations.expectations as gxe
 import pandas as pd
 
-from crmwh.contract import TABLES
+from crmwh.contract import CORE_TABLES, TABLES
 
 # A date may lie at most this many days after the later of the as-of date and the latest event
 # date (timestamps are UTC; one day absorbs an export that ran around midnight).
@@ -206,6 +206,12 @@ def not_empty() -> gxe.Expectation:
     return gxe.ExpectTableRowCountToBeBetween(min_value=1, description="the table is not empty")
 
 
+def not_empty_when_core(raw_table: str) -> list[gxe.Expectation]:
+    """A mart of a core raw table (contract CORE_TABLES) is never empty; one of an optional table may be:
+    a minimal export (customers, products, orders, order lines) leaves every other table header-only."""
+    return [not_empty()] if raw_table in CORE_TABLES else []
+
+
 def sum_close_to(column: str, value: float, rows: int, why: str) -> gxe.Expectation:
     tolerance = SUM_TOLERANCE_PER_ROW * max(rows, 1)
     return gxe.ExpectColumnSumToBeBetween(
@@ -363,7 +369,7 @@ def dim_sales_reps(facts: Facts) -> Suite:
         table="marts.dim_sales_reps",
         derived={"is_own_manager": "coalesce(manager_rep_id = rep_id, false)"},
         expectations=[
-            not_empty(),
+            *not_empty_when_core("sales_reps"),
             row_count_equals(facts, "staging.stg_crm__sales_reps", "one row per accepted sales rep"),
             gxe.ExpectColumnValuesToBeInSet(
                 column="is_own_manager", value_set=[False], description="no rep is their own manager"
@@ -487,6 +493,7 @@ def raw_row_counts_query(facts: Facts) -> str:
             counts.accepted_rows,
             coalesce(rejected.rejected_rows, 0) as rejected_rows,
             counts.raw_rows >= {SMALL_TABLE_ROWS} as is_large,
+            counts.source_table in ({", ".join(f"'{name}'" for name in CORE_TABLES)}) as is_core,
             counts.accepted_rows / nullif(counts.raw_rows, 0) as accepted_share,
             greatest(ceil({MAX_REJECTED_SHARE} * counts.raw_rows), {SMALL_TABLE_REJECTIONS}) as rejection_allowance
         from counts
@@ -515,6 +522,15 @@ def staging_row_counts(facts: Facts) -> Suite:
                 "rejection_allowance",
                 "rejected_rows",
                 f"at most max({MAX_REJECTED_SHARE:.0%} of the raw rows, {SMALL_TABLE_REJECTIONS}) rejected per table",
+            ),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="accepted_rows",
+                min_value=1,
+                row_condition="is_core == True",
+                condition_parser="pandas",
+                description=(
+                    f"every core raw table ({', '.join(CORE_TABLES)}) has accepted rows; the others may be header-only"
+                ),
             ),
         ],
     )

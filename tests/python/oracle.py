@@ -240,7 +240,7 @@ RULES: dict[str, Rules] = {
         ("updated_at",),
         ("launched_at",),
         currency="currency",
-        extra=lambda r: _num(r, "list_price") and _num(r, "unit_cost") and _bool(r, "is_subscription"),
+        extra=lambda r: _num(r, "list_price") and _num(r, "unit_cost", required=False) and _bool(r, "is_subscription"),
     ),
     "fx_rates": Rules(
         ("currency", "rate_date"),

@@ -2,6 +2,8 @@
     Order history counts orders placed on or before the as-of date, so a
     back-dated build (var as_of_date) does not see later orders. Only revenue
     orders (not cancelled or refunded) count as purchases and as revenue.
+    Lifetime gross margin is null when any counted order's margin is unknown
+    (a product without unit cost), 0 for a customer without orders.
 -#}
 with
 
@@ -51,7 +53,10 @@ order_history as (
         count(*) as order_count,
         sum(case when is_revenue_order then 1 else 0 end) as purchase_count,
         sum(net_revenue_reporting) as lifetime_net_revenue_reporting,
-        sum(gross_margin_reporting) as lifetime_gross_margin_reporting
+        -- null when any order's margin is unknown (a cost not exported): never a partial sum
+        case
+            when count(gross_margin_reporting) = count(*) then sum(gross_margin_reporting)
+        end as lifetime_gross_margin_reporting
 
     from orders_to_date
 
@@ -89,8 +94,10 @@ final as (
         cast(coalesce(order_history.purchase_count, 0) as integer) as purchase_count,
         cast(coalesce(order_history.lifetime_net_revenue_reporting, 0) as numeric(18, 2))
             as lifetime_net_revenue_reporting,
-        cast(coalesce(order_history.lifetime_gross_margin_reporting, 0) as numeric(18, 2))
-            as lifetime_gross_margin_reporting,
+        cast(
+            case when order_history.customer_id is null then 0 else order_history.lifetime_gross_margin_reporting end
+            as numeric(18, 2)
+        ) as lifetime_gross_margin_reporting,
         cast(coalesce(order_history.purchase_count, 0) > 0 as boolean) as has_purchased
 
     from customers

@@ -1,4 +1,8 @@
-{#- Every raw product row, typed, with the reason it is rejected (null when accepted). -#}
+{#-
+    Every raw product row, typed, with the reason it is rejected (null when accepted).
+    unit_cost is optional (many exports do not know it): empty stays null, never 0;
+    a value that is not a number is rejected.
+-#}
 {%- set raw_columns = [
     'product_id', 'sku', 'product_name', 'category', 'is_subscription', 'list_price', 'unit_cost', 'currency',
     'launched_at', 'updated_at',
@@ -31,6 +35,7 @@ typed as (
         {{ parse_timestamp('launched_at') }} as launched_at,
         {{ parse_timestamp('updated_at') }} as updated_at,
         nullif(trim(launched_at), '') as raw_launched_at,
+        nullif(trim(unit_cost), '') as raw_unit_cost,
         {{ clean_text('product_id') }} as raw_key,
         {{ row_fingerprint(raw_columns) }} as raw_row_hash,
         {{ raw_values_text(raw_columns) }} as raw_values
@@ -48,7 +53,7 @@ checked as (
             when typed.updated_at is null then 'invalid_timestamp:updated_at'
             when typed.raw_launched_at is not null and typed.launched_at is null then 'invalid_timestamp:launched_at'
             when typed.list_price is null then 'invalid_number:list_price'
-            when typed.unit_cost is null then 'invalid_number:unit_cost'
+            when typed.raw_unit_cost is not null and typed.unit_cost is null then 'invalid_number:unit_cost'
             when typed.list_price < 0 then 'negative_amount:list_price'
             when typed.unit_cost < 0 then 'negative_amount:unit_cost'
             when typed.is_subscription is null then 'unknown_category:is_subscription'
