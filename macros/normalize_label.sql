@@ -1,9 +1,17 @@
 {#-
-    normalize_label(column): the key a category name is looked up by in
-    seeds/lookups/category_synonyms.csv: NFC, trimmed, lower case, with runs of
-    spaces, hyphens and underscores folded to one underscore ("Closed - Won" ->
-    "closed_won"). Scripts without case (Chinese, Persian) pass through.
+    normalize_label(column, mask_pii=false): the key a category name is looked
+    up by in seeds/lookups/category_synonyms.csv: control characters removed,
+    NFC, trimmed, lower case, with runs of spaces, hyphens and underscores
+    folded to one underscore ("Closed - Won" -> "closed_won"). Scripts without
+    case (Chinese, Persian) pass through. With mask_pii=true (labels that are
+    published as exported, without a lookup: channels, sources, reasons)
+    email- and phone-shaped substrings are masked first (mask_pii_text), before
+    folding turns a phone's spaces into underscores.
 -#}
-{% macro normalize_label(column) -%}
-    nullif(regexp_replace(lower(trim({{ nfc_normalize(column) }})), '[\s_-]+', '_', 'g'), '')
+{% macro normalize_label(column, mask_pii=false) -%}
+    {%- set text = nfc_normalize(strip_control_characters(column)) -%}
+    {%- if mask_pii -%}
+        {%- set text = mask_pii_text(text) -%}
+    {%- endif -%}
+    nullif(regexp_replace(lower(trim({{ text }})), '[\s_-]+', '_', 'g'), '')
 {%- endmacro %}

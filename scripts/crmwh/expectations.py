@@ -49,6 +49,19 @@ SMALL_TABLE_REJECTIONS = 10
 SUM_TOLERANCE_PER_ROW = 0.005
 RAW_TABLES: tuple[str, ...] = tuple(table.name for table in TABLES)
 EMAIL_PATTERN = r"[^@\s|=]+@[^@\s|=]+\.[A-Za-z]{2,}"
+# Phone shapes (RE2, run by DuckDB): "+" and 7+ digits with separators; an area code in
+# parentheses; 3-3-4 groups; 10 to 15 digits in a row (not the integer part of a decimal). Not
+# glued to letters or digits, so ids, hashes, dates, timestamps and amounts do not match
+# (staging masks a wider set of shapes, macros/mask_pii_text.sql).
+PHONE_PATTERN = (
+    r"(^|[^0-9A-Za-z_])\+[0-9]([ .()-]{0,2}[0-9]){6,}"
+    r"|\([0-9]{2,5}\) ?[0-9]{2,4}[ .-]?[0-9]{3,4}([^0-9A-Za-z_]|$)"
+    r"|(^|[^0-9A-Za-z_.-])[0-9]{3}[ .-][0-9]{3}[ .-][0-9]{4}([^0-9A-Za-z_-]|$)"
+    r"|(^|[^0-9A-Za-z_.,/#$+-])[0-9]{10,15}([^0-9A-Za-z_.,]|[.,]([^0-9]|$)|$)"
+)
+# Schemas holding the build's input as exported (raw seeds) or as authored (lookup seeds): every
+# other schema is written by the build and must hold no personal data in clear.
+INPUT_SCHEMAS: tuple[str, ...] = ("raw", "lookups")
 
 
 @dataclass(frozen=True)
@@ -557,6 +570,74 @@ def stg_crm__rejections(facts: Facts) -> Suite:
     )
 
 
+def text_columns(facts: Facts) -> list[tuple[str, str, str]]:
+    """(schema, table, column) of every text column of every table and view the build wrote."""
+    excluded = ", ".join(f"'{schema}'" for schema in INPUT_SCHEMAS)
+    return facts.con.execute(
+        "select table_schema, table_name, column_name from information_schema.columns"
+        f" where data_type = 'VARCHAR' and table_schema not in ({excluded}) order by all"
+    ).fetchall()
+
+
+def pii_counts(facts: Facts) -> list[tuple[str, int, int]]:
+    """(schema.table.column, cells with an email-shaped text, cells with a phone-shaped text) of
+    every text column the build wrote; one scan per table, no value leaves DuckDB."""
+    tables: dict[tuple[str, str], list[str]] = {}
+    for schema, table, column in text_columns(facts):
+        tables.setdefault((schema, table), []).append(column)
+    counts: list[tuple[str, int, int]] = []
+    for (schema, table), columns in tables.items():
+        cells = [
+            f"count(*) filter (where regexp_matches(\"{column}\", '{pattern}'))"
+            for column in columns
+            for pattern in (EMAIL_PATTERN, PHONE_PATTERN)
+        ]
+        row = facts.con.execute(f'select {", ".join(cells)} from "{schema}"."{table}"').fetchone() or ()
+        counts += [
+            (f"{schema}.{table}.{column}", int(row[2 * index]), int(row[2 * index + 1]))
+            for index, column in enumerate(columns)
+        ]
+    return counts
+
+
+def pii_in_text(facts: Facts) -> Suite:
+    """No email or phone in clear in any text column of any schema the build writes.
+
+    The frame holds counts per column, never a value; the descriptions name the columns found.
+    """
+    counts = pii_counts(facts)
+    rows = ", ".join(f"('{column}', {emails}, {phones})" for column, emails, phones in counts)
+    query = (
+        f"select * from (values {rows}) as scanned (text_column, email_cells, phone_cells)"
+        if rows
+        else "select cast(null as varchar) as text_column, 0 as email_cells, 0 as phone_cells where false"
+    )
+    found = {
+        kind: [column for column, *cells in counts if cells[index]] for index, kind in enumerate(("email", "phone"))
+    }
+    schemas = sorted({column.split(".")[0] for column, *_ in counts})
+    scope = (
+        f"any text column of {', '.join(schemas) or 'the warehouse'} (input schemas {', '.join(INPUT_SCHEMAS)} aside)"
+    )
+    return Suite(
+        table="check.pii_in_text",
+        query=query,
+        expectations=[
+            gxe.ExpectTableRowCountToBeBetween(min_value=1, description="the warehouse has text columns to scan"),
+            *(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column=f"{kind}_cells",
+                    min_value=0,
+                    max_value=0,
+                    description=f"no {kind}-shaped text in {scope}"
+                    + (f"; found in {', '.join(found[kind][:20])}" if found[kind] else ""),
+                )
+                for kind in ("email", "phone")
+            ),
+        ],
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Later marts: add one function each and register it below. Rules already agreed:
 #   service     nps in [-100, 100]; csat share in [0, 1]; ces within its scale; response and
@@ -582,4 +663,5 @@ SUITES: dict[str, SuiteFactory] = {
     "intermediate.int_as_of_date": int_as_of_date,
     "staging.stg_crm__rejections": stg_crm__rejections,
     "check.raw_row_counts": staging_row_counts,
+    "check.pii_in_text": pii_in_text,
 }

@@ -12,6 +12,12 @@
    unexpected counts, observed values; replaced atomically) and the Great Expectations data
    docs ``data_docs/index.html`` (rebuilt on each run).
 
+Reports never print a value of the warehouse: Great Expectations runs with
+``exclude_unexpected_values`` (no unexpected-value lists), results are stripped of any list
+or text observed value before the data docs are rendered (``sanitize_result``), and every
+file written under the out folder is finally masked for email- and phone-shaped text
+(``mask_report_files``). A failing expectation is reported by its column, rule and counts.
+
 Exit status: 0 when every expectation passes, 1 when one fails or errors, 2 when the warehouse
 cannot be validated at all (missing, locked by a writer, unknown suite). An expectation with
 severity ``warning`` or ``info`` is reported (``warn``) but does not fail the run. Marts without
@@ -44,7 +50,24 @@ ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = ROOT / "warehouse" / "validation"
 EXTRA_SUITES_ENV = "CRM_VALIDATE_EXTRA_SUITES"
 EXIT_PASSED, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
-PARTIAL_UNEXPECTED = 5
+# No unexpected values in any result: counts only (reports must not print warehouse values).
+RESULT_FORMAT: dict[str, Any] = {
+    "result_format": "SUMMARY",
+    "partial_unexpected_count": 0,
+    "exclude_unexpected_values": True,
+}
+# Result keys that can hold values of the validated data; removed before anything is written.
+VALUE_KEYS = (
+    "partial_unexpected_list",
+    "partial_unexpected_counts",
+    "partial_unexpected_index_list",
+    "unexpected_list",
+    "unexpected_index_list",
+    "unexpected_index_query",
+    "unexpected_rows",
+    "details",
+)
+WITHHELD = "<withheld>"
 
 # Set before Great Expectations is imported: no usage statistics leave the machine, no progress bars.
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
@@ -55,7 +78,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
 
-from crmwh.expectations import SUITES, Facts, Suite, SuiteFactory  # noqa: E402
+from crmwh.expectations import EMAIL_PATTERN, PHONE_PATTERN, SUITES, Facts, Suite, SuiteFactory  # noqa: E402
 
 
 class UnusableError(Exception):
@@ -195,9 +218,29 @@ def plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
+def safe_observed(value: Any) -> Any:
+    """An observed value fit for a report: numbers, booleans and dates as they are; text and
+    lists (a most common value, distinct values) withheld, they are values of the data."""
+    if value is None or isinstance(value, bool | int | float | np.number | dt.date | pd.Timestamp | np.datetime64):
+        return value
+    return WITHHELD
+
+
+def sanitize_result(result: Any) -> None:
+    """Strip every value of the data from one expectation result, in place."""
+    details = result.result
+    if not isinstance(details, dict):
+        return
+    for key in VALUE_KEYS:
+        details.pop(key, None)
+    if "observed_value" in details:
+        details["observed_value"] = safe_observed(details["observed_value"])
+
+
 def describe_result(result: Any) -> dict[str, Any]:
     config = result.expectation_config
     kwargs = {key: value for key, value in config.kwargs.items() if key != "batch_id"}
+    sanitize_result(result)
     details = result.result or {}
     return {
         "expectation": config.type,
@@ -208,7 +251,6 @@ def describe_result(result: Any) -> dict[str, Any]:
         "unexpected_count": details.get("unexpected_count"),
         "unexpected_percent": details.get("unexpected_percent"),
         "observed_value": plain(details.get("observed_value")),
-        "partial_unexpected": plain((details.get("partial_unexpected_list") or [])[:PARTIAL_UNEXPECTED]),
         "error": _raised(result.exception_info),
     }
 
@@ -237,12 +279,19 @@ def validate_frame(context: Any, name: str, suite: Suite, frame: pd.DataFrame) -
     definition = context.validation_definitions.add(
         gx.ValidationDefinition(name=name, data=asset.add_batch_definition_whole_dataframe("all"), suite=gx_suite)
     )
-    actions = [gx.checkpoint.UpdateDataDocsAction(name="data_docs")] if context.list_data_docs_sites() else []
     checkpoint = context.checkpoints.add(
-        gx.Checkpoint(name=name, validation_definitions=[definition], actions=actions, result_format="SUMMARY")
+        gx.Checkpoint(name=name, validation_definitions=[definition], actions=[], result_format=RESULT_FORMAT)
     )
     result = checkpoint.run(batch_parameters={"dataframe": frame})
-    return [describe_result(item) for run in result.run_results.values() for item in run.results]
+    described = [describe_result(item) for run in result.run_results.values() for item in run.results]
+    if context.list_data_docs_sites():
+        # the docs are rendered from the stored results: store the sanitised ones, then render
+        for key, run in result.run_results.items():
+            context.validation_results_store.set(key, run)
+        docs = gx.checkpoint.UpdateDataDocsAction(name="data_docs")
+        docs._data_context = context
+        docs.run(checkpoint_result=result)
+    return described
 
 
 # ---------------------------------------------------------------------------------------------
@@ -304,8 +353,6 @@ def _failure_line(item: dict[str, Any]) -> str:
         for label, key in (("unexpected", "unexpected_count"), ("observed", "observed_value"), ("error", "error"))
         if item[key] is not None
     ]
-    if item["partial_unexpected"]:
-        facts.append(f"e.g. {', '.join(str(value) for value in item['partial_unexpected'])}")
     rule = item["description"] or ""
     return f"`{item['expectation']}` {item['column']} ({item['status']}): {rule}; {'; '.join(facts)}"
 
@@ -357,6 +404,34 @@ def write_summary(out: Path, summary: dict[str, Any]) -> None:
     write_atomically(out / "summary.md", render_markdown(summary))
 
 
+def mask_text(text: str) -> str:
+    """Email- and phone-shaped text replaced by [email] / [phone] (the patterns of the PII suite)."""
+    text = re.sub(EMAIL_PATTERN, "[email]", text)
+    return re.sub(PHONE_PATTERN, lambda match: _keep_boundaries(match.group(0)), text)
+
+
+def _keep_boundaries(found: str) -> str:
+    """[phone] in place of the digits of a match, keeping the boundary characters it consumed."""
+    start = re.search(r"[+(0-9]", found)
+    end = max(found.rfind(digit) for digit in "0123456789")
+    return found[: start.start() if start else 0] + "[phone]" + found[end + 1 :]
+
+
+def mask_report_files(out: Path) -> int:
+    """Last line of defence: mask email- and phone-shaped text in every text file of the report
+    folder (summary.md, summary.json, data docs). Returns how many files were changed."""
+    changed = 0
+    for path in sorted(out.rglob("*")):
+        if not path.is_file() or path.suffix.lower() not in {".md", ".json", ".html", ".txt", ".csv"}:
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        masked = mask_text(text)
+        if masked != text:
+            write_atomically(path, masked)
+            changed += 1
+    return changed
+
+
 # ---------------------------------------------------------------------------------------------
 # Command
 
@@ -393,6 +468,7 @@ def validate(
             results.append(result)
         summary = summarise(warehouse, build_id_of(con), results, unsuited_marts(con, results))
     write_summary(out, summary)
+    mask_report_files(out)
     return summary
 
 

@@ -212,13 +212,18 @@ def mart_hashes(path: Path) -> dict[str, tuple[int, str]]:
 
 PII_COLUMNS = {table.name: [c.name for c in table.columns if "personal data" in c.description] for table in TABLES}
 EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.IGNORECASE)
-# phone shapes: international (+ and 7+ digits with separators), area code in parentheses, 3-3-4 groups;
+# phone shapes: international (+ and 7+ digits with separators), area code in parentheses, national
+# groups (3-3-4, 2-5 digits then two groups of 3-4: "020 7946 0958"), 10 to 15 digits in a row;
 # hex hashes, ids (letters + digits), ISO dates and timestamps and decimal amounts do not match
 PHONE_PATTERN = re.compile(
     r"\+\d[\d\s\-().]{5,}\d"
     r"|\(\d{2,5}\)\s?\d{2,4}[\s\-.]?\d{3,4}"
-    r"|(?<![\w.\-])\d{3}[\s\-.]\d{3}[\s\-.]\d{4}(?![\w\-])"
+    r"|(?<![\w.\-/])\d{2,5}[\s\-.]\d{3,4}[\s\-.]\d{3,4}(?![\w\-])"
+    r"|(?<![\w.,/#$+\-])\d{10,15}(?![\w]|[.,]\d)"
 )
+# schemas that hold the build's input (raw exports loaded as seeds, lookup seeds): every other schema is
+# written by the build and is scanned
+INPUT_SCHEMAS = ("raw", "lookups")
 DIGIT_RUN = re.compile(r"\d[\d\s\-().+/]*\d")
 MIN_PHONE_DIGITS = 7
 
@@ -292,6 +297,12 @@ def find_pii(path: Path, schemas: list[str], needles: PiiNeedles) -> tuple[list[
                     findings.append((where, "raw phone", value[:200]))
                     break
     return findings, cells
+
+
+def written_schemas(path: Path) -> list[str]:
+    """Every schema of the file the build wrote (staging, intermediate, marts, snapshots, test audit
+    tables...): all schemas but the input ones."""
+    return [schema for schema in schemas_of(path) if schema not in INPUT_SCHEMAS]
 
 
 def schemas_of(path: Path) -> list[str]:

@@ -54,7 +54,7 @@ typed as (
         {{ clean_text('lead_id') }} as lead_id,
         {{ clean_text('customer_id') }} as customer_id,
         {{ clean_text('opportunity_id') }} as opportunity_id,
-        {{ clean_text('subject') }} as subject,
+        {{ clean_text('subject', mask_pii=true) }} as subject,
         {{ parse_timestamp('scheduled_at') }} as scheduled_at,
         {{ parse_timestamp('completed_at') }} as completed_at,
         {{ parse_timestamp('created_at') }} as created_at,

@@ -27,8 +27,8 @@ typed as (
 
     select
         {{ clean_text('campaign_id') }} as campaign_id,
-        {{ clean_text('campaign_name') }} as campaign_name,
-        {{ normalize_label('channel') }} as channel,
+        {{ clean_text('campaign_name', mask_pii=true) }} as campaign_name,
+        {{ normalize_label('channel', mask_pii=true) }} as channel,
         {{ normalize_label('objective') }} as objective_label,
         {{ parse_date('start_date') }} as start_date,
         {{ parse_date('end_date') }} as end_date,

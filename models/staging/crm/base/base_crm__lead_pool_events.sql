@@ -38,7 +38,7 @@ typed as (
         {{ normalize_label('event_type') }} as event_type_label,
         {{ clean_text('rep_id') }} as rep_id,
         {{ parse_timestamp('event_at') }} as event_at,
-        {{ normalize_label('reason') }} as event_reason,
+        {{ normalize_label('reason', mask_pii=true) }} as event_reason,
         {{ clean_text('pool_event_id') }} as raw_key,
         {{ row_fingerprint(raw_columns) }} as raw_row_hash,
         {{ raw_values_text(raw_columns) }} as raw_values

@@ -39,12 +39,12 @@ typed as (
 
     select
         {{ clean_text('lead_id') }} as lead_id,
-        {{ clean_text('full_name') }} as full_name,
+        {{ clean_text('full_name', mask_pii=true) }} as full_name,
         {{ pii_hash(contact_email('email', 'phone')) }} as email_hash,
         {{ pii_hash(contact_phone('email', 'phone')) }} as phone_hash,
         {{ contacts_swapped('email', 'phone') }} as has_swapped_contacts,
-        {{ clean_text('company_name') }} as company_name,
-        {{ normalize_label('lead_source') }} as lead_source,
+        {{ clean_text('company_name', mask_pii=true) }} as company_name,
+        {{ normalize_label('lead_source', mask_pii=true) }} as lead_source,
         {{ clean_text('campaign_id') }} as campaign_id,
         {{ clean_text('owner_rep_id') }} as owner_rep_id,
         {{ normalize_label('status') }} as status_label,

@@ -24,7 +24,7 @@ typed as (
 
     select
         {{ clean_text('campaign_id') }} as campaign_id,
-        {{ normalize_label('channel') }} as channel,
+        {{ normalize_label('channel', mask_pii=true) }} as channel,
         {{ parse_date('spend_date') }} as spend_date,
         {{ parse_number('amount') }} as spend_amount,
         upper({{ clean_text('currency') }}) as currency_code,

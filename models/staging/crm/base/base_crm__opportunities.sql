@@ -61,7 +61,7 @@ typed as (
         {{ parse_date('expected_close_date') }} as expected_close_date,
         {{ parse_date('actual_close_date') }} as actual_close_date,
         {{ normalize_label('stage') }} as stage_label,
-        {{ normalize_label('lost_reason') }} as lost_reason,
+        {{ normalize_label('lost_reason', mask_pii=true) }} as lost_reason,
         {{ parse_number('stage_probability') }} as stage_probability_pct,
         {{ parse_timestamp('updated_at') }} as updated_at,
         nullif(trim(expected_close_date), '') as raw_expected_close_date,

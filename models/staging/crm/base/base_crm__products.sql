@@ -26,8 +26,8 @@ typed as (
     select
         {{ clean_text('product_id') }} as product_id,
         {{ clean_text('sku') }} as sku,
-        {{ clean_text('product_name') }} as product_name,
-        {{ normalize_label('category') }} as category,
+        {{ clean_text('product_name', mask_pii=true) }} as product_name,
+        {{ normalize_label('category', mask_pii=true) }} as category,
         {{ parse_boolean('is_subscription') }} as is_subscription,
         {{ parse_number('list_price') }} as list_price,
         {{ parse_number('unit_cost') }} as unit_cost,

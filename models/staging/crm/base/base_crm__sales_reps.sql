@@ -20,9 +20,9 @@ typed as (
 
     select
         {{ clean_text('rep_id') }} as rep_id,
-        {{ clean_text('full_name') }} as full_name,
+        {{ clean_text('full_name', mask_pii=true) }} as full_name,
         {{ pii_hash(normalize_email('email')) }} as email_hash,
-        {{ clean_text('team') }} as team,
+        {{ clean_text('team', mask_pii=true) }} as team,
         {{ clean_text('manager_rep_id') }} as manager_rep_id,
         {{ normalize_label('region') }} as region_label,
         {{ parse_date('hire_date') }} as hire_date,

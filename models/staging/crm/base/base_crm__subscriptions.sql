@@ -49,7 +49,7 @@ typed as (
         {{ normalize_label('status') }} as status_label,
         {{ clean_text('renewal_of_subscription_id') }} as renewal_of_subscription_id,
         {{ parse_timestamp('cancelled_at') }} as cancelled_at,
-        {{ clean_text('cancel_reason') }} as cancel_reason,
+        {{ clean_text('cancel_reason', mask_pii=true) }} as cancel_reason,
         {{ parse_timestamp('updated_at') }} as updated_at,
         nullif(trim(contract_end_date), '') as raw_contract_end_date,
         nullif(trim(cancelled_at), '') as raw_cancelled_at,

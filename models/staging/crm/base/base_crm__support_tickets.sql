@@ -43,7 +43,7 @@ typed as (
         {{ clean_text('product_id') }} as product_id,
         {{ normalize_label('channel') }} as channel_label,
         {{ normalize_label('priority') }} as priority_label,
-        {{ normalize_label('category') }} as category,
+        {{ normalize_label('category', mask_pii=true) }} as category,
         {{ normalize_label('status') }} as status_label,
         {{ parse_timestamp('created_at') }} as created_at,
         {{ parse_timestamp('first_response_at') }} as first_response_at,

@@ -38,7 +38,7 @@ typed as (
         {{ clean_text('customer_id') }} as customer_id,
         {{ clean_text('ticket_id') }} as ticket_id,
         {{ normalize_label('survey_type') }} as survey_type_label,
-        {{ normalize_label('channel') }} as channel,
+        {{ normalize_label('channel', mask_pii=true) }} as channel,
         {{ parse_timestamp('responded_at') }} as responded_at,
         {{ parse_integer('score') }} as score,
         case
@@ -49,7 +49,7 @@ typed as (
             when {{ regex_matches(ces_scale_text, '^[0-9]{1,2}-[0-9]{1,2}$') }}
                 then cast(split_part({{ ces_scale_text }}, '-', 2) as {{ dbt.type_int() }})
         end as parsed_scale_max,
-        {{ clean_text('comment') }} as comment,  -- noqa: RF04
+        {{ clean_text('comment', mask_pii=true) }} as comment,  -- noqa: RF04
         {{ clean_text('response_id') }} as raw_key,
         {{ row_fingerprint(raw_columns) }} as raw_row_hash,
         {{ raw_values_text(raw_columns) }} as raw_values
