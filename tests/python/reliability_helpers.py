@@ -104,11 +104,13 @@ def files_containing(needle: str, *folders: Path) -> list[Path]:
     """Every file under these folders (logs, dbt artifacts, msgpack, DuckDB files) whose bytes hold needle."""
     raw = needle.encode()
     return sorted(
-        path
-        for folder in folders
-        if folder.exists()
-        for path in folder.rglob("*")
-        if path.is_file() and raw in path.read_bytes()
+        {
+            path
+            for folder in folders
+            if folder.exists()
+            for path in folder.rglob("*")
+            if path.is_file() and raw in path.read_bytes()
+        }
     )
 
 
