@@ -11,10 +11,16 @@ committed file differs from what the contract renders (the test suite runs it).
 CSV files are read with a fixed dialect and the contract's columns, never
 sniffed: DuckDB's sniffer, given a damaged file, silently falls back to another
 dialect (one column per line). With the dialect fixed, a stray or unclosed
-quote, a wrong field count or invalid UTF-8 fails the build with DuckDB's
-``CSV Error on Line: N`` and the file name; the header line is checked against
-the contract (a byte-order mark is skipped), so a renamed, missing or reordered
-column fails too instead of shifting values.
+quote, a wrong field count or invalid UTF-8 is an error. Before any model reads
+a file, the on-run-start macro check_raw_csv_files() scans every raw CSV with
+the same dialect and fails the run naming the file, the line and the problem,
+never the line's content (DuckDB's own error quotes the damaged line, personal
+data included); the file name, dialect and columns it needs are rendered here as
+the meta ``csv_file``, ``csv_columns`` and ``csv_dialect``. The header line is
+checked against the contract (a byte-order mark is skipped), so a renamed,
+missing or reordered column fails too instead of shifting values. The folder
+(CRM_RAW_DIR) is quoted as an SQL string, so any character in it, an apostrophe
+included, is read as part of the path.
 """
 
 from __future__ import annotations
@@ -79,6 +85,11 @@ def _source_tables(with_docs: bool, location: Callable[[Table], str] | None = No
         ]
         if location is not None:
             lines += ["          meta:", f"            external_location: {_q(location(table))}"]
+            if location is _csv_location:
+                lines += [
+                    f"            csv_file: {table.raw_name}.csv",
+                    f"            csv_columns: {_q(','.join(table.column_names))}",
+                ]
         if with_docs:
             lines.append("        columns:")
             for column in table.columns:
@@ -102,9 +113,17 @@ def _loaded_at_sql(column: str) -> str:
 CSV_DIALECT = "delim = ',', quote = '\"', escape = '\"', strict_mode = true, null_padding = false, auto_detect = false"
 
 
+# the folder CRM_RAW_DIR as it goes inside an SQL string literal: quotes doubled (an apostrophe in a path)
+RAW_DIR_SQL = "{{ env_var('CRM_RAW_DIR', '.') | trim | replace(\"'\", \"''\") }}"
+
+
 def _csv_location(table: Table) -> str:
-    """The DuckDB relation that reads one raw CSV file in place, its header checked against the contract."""
-    path = "{{ env_var('CRM_RAW_DIR', '.') }}/" + table.raw_name + ".csv"
+    """The DuckDB relation that reads one raw CSV file in place, its header checked against the contract.
+
+    check_raw_csv_files() has checked the file at run start; the strict dialect and the header check here
+    still stop a read that did not go through it (e.g. ``dbt show``), but DuckDB's error then quotes the line.
+    """
+    path = RAW_DIR_SQL + "/" + table.raw_name + ".csv"
     columns = "struct_pack(" + ", ".join(f"{name} := 'varchar'" for name in table.column_names) + ")"
     expected = ",".join(table.column_names)
     header = " || ',' || ".join(f"coalesce({name}, '')" for name in table.column_names)
@@ -115,8 +134,8 @@ def _csv_location(table: Table) -> str:
     return (
         f"(select raw_rows.* from {reader(True)} as raw_rows"
         " cross join (select case when max(header_line) = "
-        f"'{expected}' then true else error('{path} line 1: the header is ' || coalesce(max(header_line), '<empty file>')"
-        f" || ', the contract expects {expected}') end as header_ok"
+        f"'{expected}' then true else error('{path} line 1: the header does not match the contract,"
+        f" which expects {expected}') end as header_ok"
         f" from (select {header} as header_line from {reader(False)} limit 1) as first_line) as header_check"
         " where header_check.header_ok)"
     )
@@ -154,12 +173,15 @@ def render_sources() -> str:
             lines += [
                 "      Each file is read with a fixed dialect and the contract's columns (no sniffing);",
                 "      its header must match the contract, and a malformed line fails the build with",
-                "      the file name and line number.",
+                "      the file name, line number and problem, never the line's content (checked at",
+                "      run start by check_raw_csv_files()).",
             ]
         lines += ["    schema: raw", "    config:", *FRESHNESS]
         if fmt == "parquet":
-            location = "read_parquet('{{ env_var('CRM_RAW_DIR', '.') }}/{name}.parquet')"
+            location = "read_parquet('" + RAW_DIR_SQL + "/{name}.parquet')"
             lines += ["      meta:", f"        external_location: {_q(location)}"]
+        else:
+            lines += ["      meta:", f"        csv_dialect: {_q(CSV_DIALECT)}"]
         lines += _source_tables(with_docs=False, location=_csv_location if fmt == "csv" else None)
     return "\n".join(lines) + "\n"
 

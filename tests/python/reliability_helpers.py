@@ -100,6 +100,20 @@ def run_validate(warehouse: Path, env: dict[str, str], out: Path) -> subprocess.
     return run_module("crmwh.validate", *args, env=env, timeout=VALIDATE_TIMEOUT, merge_output=True)
 
 
+def files_containing(needle: str, *folders: Path) -> list[Path]:
+    """Every file under these folders (logs, dbt artifacts, msgpack, DuckDB files) whose bytes hold needle."""
+    raw = needle.encode()
+    return sorted(
+        {
+            path
+            for folder in folders
+            if folder.exists()
+            for path in folder.rglob("*")
+            if path.is_file() and raw in path.read_bytes()
+        }
+    )
+
+
 def tail(text: str, lines: int = 60) -> str:
     return "\n".join(text.splitlines()[-lines:])
 

@@ -3,7 +3,8 @@
 The server is named by CRM_PG_HOST / CRM_PG_PORT / CRM_PG_USER / CRM_PG_PASSWORD
 (defaults localhost:5432, user postgres). Where none is reachable the test is
 skipped with a message; under CI (CI=true) that is a failure, since .ci/run
-starts a server (scripts/ci/postgres.sh).
+starts a server (scripts/ci/postgres.sh). The salt of the email and phone hashes is
+given to PostgreSQL as the README documents: PGOPTIONS="-c crm.pii_salt=...".
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_dbt
+from crmwh.pii_session import pii_salt, postgres_options
 
 
 def _server() -> dict[str, str]:
@@ -69,6 +71,8 @@ def test_dbt_build_passes_on_postgres(pg_database, tmp_path: Path) -> None:
         "CRM_PG_USER": server["user"],
         "CRM_PG_PASSWORD": server["password"],
         "CRM_PG_DATABASE": name,
+        # the salt of the email/phone hashes, as the README documents for PostgreSQL
+        "PGOPTIONS": postgres_options(pii_salt()),
     }
     run = run_dbt(["build"], tmp_path / "target", env)
     assert run.returncode == 0, run.tail()

@@ -26,6 +26,7 @@ from crmwh.contract import DIRTY_KINDS, TABLES
 from reliability_helpers import (
     BuildProcess,
     build_env,
+    files_containing,
     find_pii,
     generate,
     mart_hashes,
@@ -256,6 +257,9 @@ def test_dirty_rows_are_rejected_with_their_reason_and_counted(raw_dir: Path, fi
 
 DAMAGED_TABLE = "customers"
 DAMAGED_LINE = 11  # 1-based line of the file (the header is line 1), as DuckDB reports it
+EMAIL_FIELD = 4  # 0-based index of customers.email
+# planted on the damaged line: it must appear in no output, log or artifact of the failed build
+LEAK_CANARY = "leak.canary.7731@example.org"
 
 
 def _damage_field(line: bytes, index: int, value: bytes) -> bytes:
@@ -273,6 +277,14 @@ DAMAGES = {
     "too_few_fields": lambda line: b",".join(line.split(b",")[:-2]),
     "invalid_utf8": lambda line: _damage_field(line, 2, b"Jo\xff\xfehn"),
 }
+# the problem the error names, after "<file> line <n>: " (16 contract columns in customers)
+DAMAGE_MESSAGES = {
+    "stray_quote": "a quote that is never closed, or text after a closing quote, in field 3 (full_name)",
+    "unclosed_quote": "a quote that is never closed, or text after a closing quote, in field 3 (full_name)",
+    "too_many_fields": "too many fields (expected 16, found 17)",
+    "too_few_fields": "too few fields (expected 16, found 14)",
+    "invalid_utf8": "invalid UTF-8 in field 3 (full_name)",
+}
 
 
 def _damaged_copy(raw_dir: Path, folder: Path) -> Path:
@@ -280,21 +292,34 @@ def _damaged_copy(raw_dir: Path, folder: Path) -> Path:
     return folder / f"raw_{DAMAGED_TABLE}.csv"
 
 
+def damage_line(path: Path, damage: str, line_number: int = DAMAGED_LINE) -> None:
+    """Damage one line of a raw CSV file in place, after planting LEAK_CANARY as its email."""
+    lines = path.read_bytes().split(b"\n")
+    line = _damage_field(lines[line_number - 1], EMAIL_FIELD, LEAK_CANARY.encode())
+    lines[line_number - 1] = DAMAGES[damage](line)
+    path.write_bytes(b"\n".join(lines))
+
+
 @pytest.mark.parametrize("damage", sorted(DAMAGES))
 def test_damaged_csv_fails_the_build_naming_file_and_line(damage: str, raw_dir: Path, tmp_path: Path) -> None:
-    """A malformed line fails the build with an error naming the file and the line; nothing is published."""
+    """A malformed line fails the whole build (DECISIONLOG.md: no line-level rejection) with an error naming
+    the file, the line and the problem; nothing is published; and the line's content (here a planted email)
+    appears nowhere: not in the build's output, nor in any file under dbt's target and log folders
+    (run_results.json, dbt.log, ...) or the warehouse folder."""
     path = _damaged_copy(raw_dir, tmp_path / "raw")
-    lines = path.read_bytes().split(b"\n")
-    lines[DAMAGED_LINE - 1] = DAMAGES[damage](lines[DAMAGED_LINE - 1])
-    path.write_bytes(b"\n".join(lines))
+    damage_line(path, damage)
     served = tmp_path / "served" / "crm.duckdb"
 
     result = run_build(served, build_env(path.parent, tmp_path))
 
     assert result.returncode != 0, f"a {damage} line was accepted:\n" + tail(result.stdout)
     assert not served.exists(), "a failed build must not publish"
-    assert str(path) in result.stdout, "the error must name the file:\n" + tail(result.stdout)
-    assert f"Line: {DAMAGED_LINE}" in result.stdout, "the error must name the line:\n" + tail(result.stdout)
+    expected = f"{path} line {DAMAGED_LINE}: {DAMAGE_MESSAGES[damage]}"
+    assert expected in result.stdout, "the error must name the file, line and problem:\n" + tail(result.stdout)
+    assert LEAK_CANARY not in result.stdout, "the damaged line's content was printed:\n" + tail(result.stdout)
+    assert (tmp_path / "logs" / "dbt.log").exists(), "dbt must have logged (to the folder checked below)"
+    leaked = files_containing(LEAK_CANARY, tmp_path / "target", tmp_path / "logs", served.parent)
+    assert not leaked, f"the damaged line's content was written to {leaked}"
 
 
 def test_byte_order_mark_and_quote_inside_a_field_are_read_without_loss(
@@ -354,7 +379,8 @@ def test_header_not_matching_the_contract_fails_the_build(raw_dir: Path, tmp_pat
 
     assert result.returncode != 0, tail(result.stdout)
     assert not served.exists()
-    assert f"{path} line 1: the header is" in result.stdout, tail(result.stdout)
+    expected = f"{path} line 1: the header does not match the contract: field 1 is customer_type, the contract expects"
+    assert expected in result.stdout, tail(result.stdout)
 
 
 # --- idempotency -----------------------------------------------------------------------------
