@@ -120,17 +120,35 @@ order_days as (
 
 ),
 
-fresh_quotes as (
+quote_days as (
 
-    select distinct
-        order_days.order_date,
-        fx_rates.currency_code
+    select
+        currency_code,
+        order_date
 
     from order_days
 
+    union
+
+    select
+        cast('{{ reporting_currency() }}' as {{ dbt.type_string() }}) as currency_code,
+        order_date
+
+    from order_days
+
+),
+
+fresh_quotes as (
+
+    select distinct
+        quote_days.order_date,
+        quote_days.currency_code
+
+    from quote_days
+
     inner join fx_rates
-        on fx_rates.currency_code in (order_days.currency_code, '{{ reporting_currency() }}')
-        and {{ fx_quote_is_fresh('fx_rates.rate_date', 'order_days.order_date') }}
+        on quote_days.currency_code = fx_rates.currency_code
+        and {{ fx_quote_is_fresh('fx_rates.rate_date', 'quote_days.order_date') }}
 
     where fx_rates.rejection_reason is null
 
