@@ -505,4 +505,8 @@ REJECTION_REASONS: dict[str, str] = {
     "orphan_reference": "a foreign key points at a row that does not exist (or was rejected)",
     "out_of_range": "a score, probability or count is outside its allowed range",
     "before_customer_created": "the event happened before its customer was created",
+    "missing_fx_rate": (
+        "the currency has no exchange rate on the order date, nor one at most fx_rate_max_staleness_days days"
+        " earlier, to convert it into the reporting currency"
+    ),
 }

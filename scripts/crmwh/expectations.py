@@ -232,6 +232,28 @@ def sum_close_to(column: str, value: float, rows: int, why: str) -> gxe.Expectat
     )
 
 
+REPORTING_KNOWN = "has_reporting_amounts"
+
+
+def reporting_known_sql(money: list[str]) -> str:
+    """SQL: true unless an original amount is known and its reporting-currency amount (or net revenue) is null."""
+    missing = [f"({column} is not null and {column}_reporting is null)" for column in money]
+    missing.append("(net_amount is not null and net_revenue_reporting is null)")
+    return f"not ({' or '.join(missing)})"
+
+
+def reporting_amounts_known() -> gxe.Expectation:
+    """Missing fx rates never make money disappear: a row with an original amount has its reporting amounts."""
+    return gxe.ExpectColumnValuesToBeInSet(
+        column=REPORTING_KNOWN,
+        value_set=[True],
+        description=(
+            "every original amount has its reporting-currency amount and net revenue: an order without an fx rate"
+            " is rejected in staging (missing_fx_rate), never published with null money"
+        ),
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Core marts.
 
@@ -244,10 +266,12 @@ def fct_orders(facts: Facts) -> Suite:
         derived={
             "gross_minus_discount": "gross_amount - discount_amount",
             "gross_minus_discount_reporting": "gross_amount_reporting - discount_amount_reporting",
+            REPORTING_KNOWN: reporting_known_sql(money),
         },
         expectations=[
             not_empty(),
             row_count_equals(facts, "staging.stg_crm__orders", "one row per accepted order"),
+            reporting_amounts_known(),
             *[non_negative(column) for column in money + reporting],
             equals("net_amount", "gross_minus_discount", "gross_amount - discount_amount"),
             equals("net_amount_reporting", "gross_minus_discount_reporting", "gross - discount, reporting currency"),
@@ -295,10 +319,12 @@ def fct_order_items(facts: Facts) -> Suite:
         derived={
             "gross_minus_discount": "gross_amount - discount_amount",
             "discount_share": "case when gross_amount > 0 then discount_amount / gross_amount end",
+            REPORTING_KNOWN: reporting_known_sql(["gross_amount", "discount_amount", "net_amount"]),
         },
         expectations=[
             not_empty(),
             row_count_equals(facts, "staging.stg_crm__order_items", "one row per accepted order line"),
+            reporting_amounts_known(),
             gxe.ExpectColumnValuesToBeBetween(
                 column="quantity", min_value=1, description="quantity: a line orders at least one unit"
             ),

@@ -161,6 +161,7 @@ class Rules:
     date_keys: tuple[str, ...] = ()  # key columns compared as parsed dates
     label_keys: tuple[str, ...] = ()  # key columns compared as normalised labels
     upper_keys: tuple[str, ...] = ()  # key columns compared in upper case (currency codes)
+    fx_date: str | None = None  # the row's currency must convert to the reporting currency on this day
 
 
 def _num(row: Row, column: str, required: bool = True, minimum: Decimal | None = Decimal(0)) -> bool:
@@ -353,6 +354,7 @@ RULES: dict[str, Rules] = {
         extra=lambda r: _num(r, "discount_amount", required=False),
         parents={"customer_id": ("customers", True), "sales_rep_id": ("sales_reps", False)},
         before_customer="ordered_at",
+        fx_date="ordered_at",
     ),
     "order_items": Rules(
         ("order_item_id",),
@@ -524,8 +526,14 @@ def accept(table: str, raw: list[Row], accepted: dict[str, Accepted]) -> Accepte
     # references to accepted parents; a self-reference must point at a row that is itself
     # accepted, so the check repeats until nothing more is rejected
     result: dict[tuple[str | None, ...], Row] = dict(survivors)
+    rates = fx_rates_by_day(accepted) if rules.fx_date else {}
     while True:
-        kept = {key: row for key, row in result.items() if _references_hold(rules, table, row, result, accepted)}
+        kept = {
+            key: row
+            for key, row in result.items()
+            if _references_hold(rules, table, row, result, accepted)
+            and (not rules.fx_date or fx_rate(rates, _currency(row), parse_day(row[rules.fx_date])) is not None)
+        }
         if len(kept) == len(result):
             return Accepted(_rooted(rules, table, kept))
         result = kept
@@ -578,13 +586,54 @@ def accept_all(folder: Path, seed_nulls: bool = True) -> dict[str, Accepted]:
     return accepted
 
 
-def fx_rate(rates: dict[tuple[str, date], Decimal], currency: str, day: date) -> Decimal:
-    """Rate to USD on the day, or the latest earlier one."""
-    for back in range(0, 3660):
+# fx: the rule of DECISIONLOG.md ("Missing fx rates"), written out again without SQL.
+REPORTING_CURRENCY = "USD"  # dbt var reporting_currency (its default)
+FX_RATE_MAX_STALENESS_DAYS = 7  # dbt var fx_rate_max_staleness_days (its default)
+
+
+def _currency(row: Row) -> str:
+    return (clean(row["currency"]) or "").upper()
+
+
+def fx_rates_by_day(accepted: dict[str, Accepted]) -> dict[tuple[str, date], Decimal]:
+    """Accepted rates to USD by (currency, day)."""
+    return {
+        ((clean(r["currency"]) or "").upper(), parse_day(r["rate_date"])): parse_number(clean(r["rate_to_usd"]), _RATE)
+        for r in accepted["fx_rates"].rows.values()
+    }
+
+
+def rate_to_usd(
+    rates: dict[tuple[str, date], Decimal], currency: str, day: date, max_days: int = FX_RATE_MAX_STALENESS_DAYS
+) -> Decimal | None:
+    """The currency's rate to USD on the day: that day's quote or the latest of the max_days days before it.
+
+    USD is its own base: its quote of the day, else 1. None when there is no fresh quote.
+    """
+    if currency == "USD":
+        return rates.get(("USD", day), Decimal(1))
+    for back in range(max_days + 1):
         found = rates.get((currency, day - timedelta(days=back)))
         if found is not None:
             return found
-    raise KeyError((currency, day))
+    return None
+
+
+def fx_rate(
+    rates: dict[tuple[str, date], Decimal],
+    currency: str,
+    day: date,
+    reporting: str = REPORTING_CURRENCY,
+    max_days: int = FX_RATE_MAX_STALENESS_DAYS,
+) -> Decimal | None:
+    """Rate of the currency into the reporting currency on the day; exactly 1 for the reporting currency itself,
+    None when either side has no fresh rate (staging then rejects the order as missing_fx_rate)."""
+    if currency == reporting:
+        return Decimal(1)
+    source, target = rate_to_usd(rates, currency, day, max_days), rate_to_usd(rates, reporting, day, max_days)
+    if source is None or target is None:
+        return None
+    return source / target
 
 
 def customer_figures(accepted: dict[str, Accepted]) -> dict[str, tuple[int, Decimal, int]]:
@@ -594,10 +643,7 @@ def customer_figures(accepted: dict[str, Accepted]) -> dict[str, tuple[int, Deci
     to a cent per line (the third figure says how many lines).
     """
     categories = load_categories()["order_status"]
-    rates = {
-        ((clean(r["currency"]) or "").upper(), parse_day(r["rate_date"])): parse_number(clean(r["rate_to_usd"]), _RATE)
-        for r in accepted["fx_rates"].rows.values()
-    }
+    rates = fx_rates_by_day(accepted)
     gross: dict[str, Decimal] = {}
     lines: dict[str, int] = {}
     for item in accepted["order_items"].rows.values():
@@ -615,7 +661,8 @@ def customer_figures(accepted: dict[str, Accepted]) -> dict[str, tuple[int, Deci
         customer = clean(order["customer_id"]) or ""
         discount = parse_number(clean(order["discount_amount"])) or Decimal(0)
         day = parse_day(order["ordered_at"])
-        rate = fx_rate(rates, (clean(order["currency"]) or "").upper(), day)
+        rate = fx_rate(rates, _currency(order), day)
+        assert rate is not None, f"accepted order {order_id} has no fx rate"
         net = (gross.get(order_id or "", Decimal(0)) - discount) * rate
         count, total, line_count = figures.get(customer, (0, Decimal(0), 0))
         figures[customer] = (count + 1, total + net, line_count + lines.get(order_id or "", 0))

@@ -12,9 +12,13 @@
     line), so the lines add up to the converted order totals exactly and an
     order is within a cent of converting its unrounded net amount.
     Cost: quantity x the product's unit cost, in the product's currency,
-    converted at the same order-date rate, per line. A missing rate leaves the
-    converted amount null (never guessed); has_fx_rate says whether the order
-    rate was found.
+    converted at the same order-date rate, per line. Rates come from
+    int_fx_rates_daily (forward filled within var fx_rate_max_staleness_days;
+    the reporting currency at exactly 1): every accepted order has its rate,
+    since base_crm__orders rejects an order without one (missing_fx_rate), and
+    the not-null tests on the reporting amounts fail the build otherwise. A
+    cost currency without a rate leaves cost and margin null (never guessed);
+    has_fx_rate says whether the order rate was found.
     Net revenue and gross margin are defined here, once: they count on revenue
     orders only (0 on cancelled and refunded ones); fct_order_items shows them
     per line and fct_orders sums them per order.

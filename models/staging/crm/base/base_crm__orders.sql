@@ -35,6 +35,12 @@ sales_reps as (
 
 ),
 
+fx_rates as (
+
+    select * from {{ ref('base_crm__fx_rates') }}
+
+),
+
 typed as (
 
     select
@@ -100,6 +106,54 @@ checked as (
 
 ),
 
+-- The days an order currency and the reporting currency have a fresh accepted quote (fx_quote_is_fresh:
+-- the one definition of the staleness window, also used by int_fx_rates_daily).
+order_days as (
+
+    select distinct
+        currency_code,
+        cast(ordered_at as date) as order_date
+
+    from checked
+
+    where row_issue is null
+
+),
+
+quote_days as (
+
+    select
+        currency_code,
+        order_date
+
+    from order_days
+
+    union
+
+    select
+        cast('{{ reporting_currency() }}' as {{ dbt.type_string() }}) as currency_code,
+        order_date
+
+    from order_days
+
+),
+
+fresh_quotes as (
+
+    select distinct
+        quote_days.order_date,
+        quote_days.currency_code
+
+    from quote_days
+
+    inner join fx_rates
+        on quote_days.currency_code = fx_rates.currency_code
+        and {{ fx_quote_is_fresh('fx_rates.rate_date', 'quote_days.order_date') }}
+
+    where fx_rates.rejection_reason is null
+
+),
+
 deduplicated as (
 
     select
@@ -123,6 +177,14 @@ referenced as (
             when deduplicated.sales_rep_id is not null and sales_reps.rep_id is null
                 then 'orphan_reference:sales_rep_id'
             when deduplicated.ordered_at < customers.created_at then 'before_customer_created:ordered_at'
+            -- An amount in the reporting currency needs no rate; USD, the base of rate_to_usd, needs no quote.
+            when
+                deduplicated.currency_code <> '{{ reporting_currency() }}'
+                and (
+                    (deduplicated.currency_code <> 'USD' and order_quote.currency_code is null)
+                    or ('{{ reporting_currency() }}' <> 'USD' and reporting_quote.currency_code is null)
+                )
+                then 'missing_fx_rate:currency'
         end as rejection
 
     from deduplicated
@@ -134,6 +196,14 @@ referenced as (
     left join sales_reps
         on deduplicated.sales_rep_id = sales_reps.rep_id
         and sales_reps.rejection_reason is null
+
+    left join fresh_quotes as order_quote
+        on deduplicated.currency_code = order_quote.currency_code
+        and cast(deduplicated.ordered_at as date) = order_quote.order_date
+
+    left join fresh_quotes as reporting_quote
+        on reporting_quote.currency_code = '{{ reporting_currency() }}'
+        and cast(deduplicated.ordered_at as date) = reporting_quote.order_date
 
 ),
 
