@@ -1,8 +1,8 @@
 """Keep column descriptions that several models share in one doc block each.
 
-``python -m crmwh.shared_docs`` lists the column descriptions of the model yml
-files (``models/**/_*.yml``, except the sources yml rendered by
-``crmwh.render_yml``) that are written out more than once, or that copy the text
+``python -m crmwh.shared_docs`` lists the column descriptions of the model and
+snapshot yml files (``models/**/_*.yml`` except the sources yml rendered by
+``crmwh.render_yml``, ``snapshots/**/*.yml``) that are written out more than once, or that copy the text
 of a block of ``models/docs/columns.md``; ``--write`` moves each into a
 ``{% docs col_<...> %}`` block there and replaces every copy by
 ``description: "{{ doc('col_<...>') }}"``. Only those description lines change
@@ -70,8 +70,9 @@ BLOCK = re.compile(r"\{% docs (\w+) %\}\n(.*?)\n\{% enddocs %\}", re.S)
 
 
 def model_ymls(root: Path = ROOT) -> list[Path]:
-    """The model yml files whose descriptions are written by hand."""
-    return sorted(path for path in root.glob("models/**/_*.yml") if path.relative_to(root).as_posix() not in RENDERED)
+    """The model and snapshot yml files whose descriptions are written by hand."""
+    paths = [*root.glob("models/**/_*.yml"), *root.glob("snapshots/**/*.yml")]
+    return sorted(path for path in paths if path.relative_to(root).as_posix() not in RENDERED)
 
 
 def entity(model: str) -> str:
@@ -80,13 +81,13 @@ def entity(model: str) -> str:
 
 
 def columns_of(path: Path) -> Iterator[tuple[str, str, yaml.Node, yaml.Node]]:
-    """(model, column, description value node, description key node) of every model column.
+    """(model, column, description value node, description key node) of every model or snapshot column.
 
     A column reached through a YAML alias yields the same nodes once per model.
     """
     root = yaml.compose(path.read_text())
     for key, value in root.value:
-        if key.value != "models":
+        if key.value not in ("models", "snapshots"):
             continue
         for model in value.value:
             fields = {k.value: v for k, v in model.value}
