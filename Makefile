@@ -3,6 +3,7 @@
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
+SQL_PATHS ?= models tests macros analyses
 BIN := $(VENV)/bin
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
@@ -32,7 +33,7 @@ lint: install
 	$(BIN)/ruff check scripts tests/python
 	$(BIN)/ruff format --check scripts tests/python
 	scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && \
-		CRM_TARGET=duckdb CRM_DUCKDB_PATH="$$scratch/lint.duckdb" $(BIN)/sqlfluff lint models tests macros analyses
+		CRM_TARGET=duckdb CRM_DUCKDB_PATH="$$scratch/lint.duckdb" $(BIN)/sqlfluff lint $(SQL_PATHS)
 
 docs: install
 	$(BIN)/dbt docs generate
