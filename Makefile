@@ -3,6 +3,7 @@
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
+SQL_PATHS ?= models tests macros analyses
 BIN := $(VENV)/bin
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
@@ -26,10 +27,13 @@ build: install
 test: install
 	$(BIN)/python -m pytest
 
+## Lint Python and SQL. The sqlfluff dbt templater opens the DuckDB target: it gets a scratch file,
+## so lint works on a fresh clone (no warehouse/) and never touches the served database.
 lint: install
 	$(BIN)/ruff check scripts tests/python
 	$(BIN)/ruff format --check scripts tests/python
-	$(BIN)/sqlfluff lint models tests macros analyses
+	scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && \
+		CRM_TARGET=duckdb CRM_DUCKDB_PATH="$$scratch/lint.duckdb" $(BIN)/sqlfluff lint $(SQL_PATHS)
 
 docs: install
 	$(BIN)/dbt docs generate

@@ -1,12 +1,13 @@
 {#-
     reason_code(expression) / reason_column(expression): base models first name
     the problem of a row as one text "reason_code:column" (null when the row is
-    fine); these split it into the two rejection columns.
+    fine); these split it into the two rejection columns (dbt.split_part, which
+    dbt tests on every adapter).
 -#}
 {% macro reason_code(expression) -%}
-    nullif(split_part({{ expression }}, ':', 1), '')
+    nullif({{ dbt.split_part(expression, "':'", 1) | trim }}, '')
 {%- endmacro %}
 
 {% macro reason_column(expression) -%}
-    nullif(split_part({{ expression }}, ':', 2), '')
+    nullif({{ dbt.split_part(expression, "':'", 2) | trim }}, '')
 {%- endmacro %}

@@ -3,7 +3,7 @@
 This module is the single source of truth for the raw layer. The generator
 writes columns in this order, ``seeds/raw/_raw__seeds.yml`` (every column typed
 text) and ``models/staging/crm/_crm__sources.yml`` (documentation, freshness)
-are rendered from it by ``python -m crmwh.contract --write``, and a test checks
+are rendered from it by ``python -m crmwh.render_yml --write``, and a test checks
 that the committed yml files match it.
 
 Every value in a raw export is text. Timestamps are exported as ISO 8601 in

@@ -112,14 +112,9 @@ discount_allocated as (
 
     select
         *,
-        case
-            when remainder_rank = 1
-                then
-                    rounded_discount_amount
-                    + order_discount_amount
-                    - sum(rounded_discount_amount) over (partition by order_id)
-            else rounded_discount_amount
-        end as discount_amount
+        {{ allocate_remainder(
+            'rounded_discount_amount', 'order_discount_amount', partition_by='order_id', rank_column='remainder_rank'
+        ) }} as discount_amount
 
     from discount_shares
 
@@ -179,22 +174,12 @@ reporting_allocated as (
 
     select
         *,
-        case
-            when remainder_rank = 1
-                then
-                    rounded_gross_amount_reporting
-                    + order_gross_amount_reporting
-                    - sum(rounded_gross_amount_reporting) over (partition by order_id)
-            else rounded_gross_amount_reporting
-        end as gross_amount_reporting,
-        case
-            when remainder_rank = 1
-                then
-                    rounded_discount_amount_reporting
-                    + order_discount_amount_reporting
-                    - sum(rounded_discount_amount_reporting) over (partition by order_id)
-            else rounded_discount_amount_reporting
-        end as discount_amount_reporting
+        {{ allocate_remainder(
+            'rounded_gross_amount_reporting', 'order_gross_amount_reporting', partition_by='order_id', rank_column='remainder_rank'
+        ) }} as gross_amount_reporting,
+        {{ allocate_remainder(
+            'rounded_discount_amount_reporting', 'order_discount_amount_reporting', partition_by='order_id', rank_column='remainder_rank'
+        ) }} as discount_amount_reporting
 
     from converted
 

@@ -67,38 +67,38 @@ order_history as (
 final as (
 
     select
-        cast(customers.customer_id as varchar) as customer_id,
-        cast(customers.customer_type as varchar) as customer_type,
-        cast(customers.full_name as varchar) as full_name,
-        cast(customers.company_name as varchar) as company_name,
-        cast(customers.email_hash as varchar) as email_hash,
-        cast(customers.phone_hash as varchar) as phone_hash,
-        cast(customers.gender as varchar) as gender,
+        cast(customers.customer_id as {{ dbt.type_string() }}) as customer_id,
+        cast(customers.customer_type as {{ dbt.type_string() }}) as customer_type,
+        cast(customers.full_name as {{ dbt.type_string() }}) as full_name,
+        cast(customers.company_name as {{ dbt.type_string() }}) as company_name,
+        cast(customers.email_hash as {{ dbt.type_string() }}) as email_hash,
+        cast(customers.phone_hash as {{ dbt.type_string() }}) as phone_hash,
+        cast(customers.gender as {{ dbt.type_string() }}) as gender,
         cast(customers.birth_date as date) as birth_date,
-        cast(customers.country_code as varchar) as country_code,
-        cast(customers.city as varchar) as city,
-        cast(customers.segment as varchar) as segment,
-        cast(customers.industry as varchar) as industry,
-        cast(customers.acquisition_channel as varchar) as acquisition_channel,
-        cast(customers.owner_rep_id as varchar) as owner_rep_id,
-        cast(sales_reps.full_name as varchar) as owner_rep_name,
-        cast(sales_reps.team as varchar) as owner_team,
-        cast(sales_reps.region as varchar) as owner_region,
-        cast(customers.created_at as timestamp) as created_at,
-        cast(customers.updated_at as timestamp) as updated_at,
+        cast(customers.country_code as {{ dbt.type_string() }}) as country_code,
+        cast(customers.city as {{ dbt.type_string() }}) as city,
+        cast(customers.segment as {{ dbt.type_string() }}) as segment,
+        cast(customers.industry as {{ dbt.type_string() }}) as industry,
+        cast(customers.acquisition_channel as {{ dbt.type_string() }}) as acquisition_channel,
+        cast(customers.owner_rep_id as {{ dbt.type_string() }}) as owner_rep_id,
+        cast(sales_reps.full_name as {{ dbt.type_string() }}) as owner_rep_name,
+        cast(sales_reps.team as {{ dbt.type_string() }}) as owner_team,
+        cast(sales_reps.region as {{ dbt.type_string() }}) as owner_region,
+        cast(customers.created_at as {{ dbt.type_timestamp() }}) as created_at,
+        cast(customers.updated_at as {{ dbt.type_timestamp() }}) as updated_at,
         cast(order_history.first_order_date as date) as first_order_date,
         cast(order_history.last_order_date as date) as last_order_date,
         cast(order_history.first_purchase_date as date) as first_purchase_date,
         cast(order_history.last_purchase_date as date) as last_purchase_date,
-        cast(coalesce(order_history.order_count, 0) as integer) as order_count,
-        cast(coalesce(order_history.purchase_count, 0) as integer) as purchase_count,
+        cast(coalesce(order_history.order_count, 0) as {{ dbt.type_int() }}) as order_count,
+        cast(coalesce(order_history.purchase_count, 0) as {{ dbt.type_int() }}) as purchase_count,
         cast(coalesce(order_history.lifetime_net_revenue_reporting, 0) as numeric(18, 2))
             as lifetime_net_revenue_reporting,
         cast(
             case when order_history.customer_id is null then 0 else order_history.lifetime_gross_margin_reporting end
             as numeric(18, 2)
         ) as lifetime_gross_margin_reporting,
-        cast(coalesce(order_history.purchase_count, 0) > 0 as boolean) as has_purchased
+        cast(coalesce(order_history.purchase_count, 0) > 0 as {{ dbt.type_boolean() }}) as has_purchased
 
     from customers
 

@@ -99,14 +99,14 @@ final as (
         month,  -- noqa: RF04
         day_of_month,
         day_of_week,
-        cast(day_of_week in (6, 7) as boolean) as is_weekend,
+        cast(day_of_week in (6, 7) as {{ dbt.type_boolean() }}) as is_weekend,
         year_start_date,
         quarter_start_date,
         month_start_date,
         week_start_date,
         cast(
-            cast(year as varchar) || '-' || lpad(cast(month as varchar), 2, '0')
-            as varchar
+            cast(year as {{ dbt.type_string() }}) || '-' || lpad(cast(month as {{ dbt.type_string() }}), 2, '0')
+            as {{ dbt.type_string() }}
         ) as year_month  -- noqa: RF04
 
     from date_parts

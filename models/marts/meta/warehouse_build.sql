@@ -7,9 +7,9 @@
 {%- set build_id = var('build_id', 'adhoc') | string | trim | replace("'", "''") -%}
 {%- set built_at = var('built_at', none) -%}
 {%- if built_at is none or built_at | string | trim == '' -%}
-    {%- set built_at_expression = 'cast(null as timestamp)' -%}
+    {%- set built_at_expression = 'cast(null as ' ~ dbt.type_timestamp() ~ ')' -%}
 {%- else -%}
-    {%- set built_at_expression = "cast('" ~ (built_at | string | trim | replace("'", "''")) ~ "' as timestamp)" -%}
+    {%- set built_at_expression = "cast('" ~ (built_at | string | trim | replace("'", "''")) ~ "' as " ~ dbt.type_timestamp() ~ ")" -%}
 {%- endif -%}
 with
 
@@ -22,12 +22,12 @@ as_of as (
 final as (
 
     select
-        cast('{{ build_id }}' as varchar) as build_id,
+        cast('{{ build_id }}' as {{ dbt.type_string() }}) as build_id,
         {{ built_at_expression }} as built_at,
         cast(as_of.as_of_date as date) as as_of_date,
-        cast(as_of.as_of_date_source as varchar) as as_of_date_source,
-        cast('{{ reporting_currency() }}' as varchar) as reporting_currency_code,
-        cast('{{ dbt_version }}' as varchar) as dbt_version
+        cast(as_of.as_of_date_source as {{ dbt.type_string() }}) as as_of_date_source,
+        cast('{{ reporting_currency() }}' as {{ dbt.type_string() }}) as reporting_currency_code,
+        cast('{{ dbt_version }}' as {{ dbt.type_string() }}) as dbt_version
 
     from as_of
 

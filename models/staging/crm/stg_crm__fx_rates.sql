@@ -9,7 +9,7 @@ base as (
 accepted as (
 
     select
-        md5(currency_code || '|' || cast(rate_date as {{ dbt.type_string() }})) as fx_rate_id,
+        {{ surrogate_key(['currency_code', 'rate_date']) }} as fx_rate_id,
         rate_date,
         currency_code,
         rate_to_usd

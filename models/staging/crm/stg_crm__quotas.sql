@@ -9,7 +9,7 @@ base as (
 accepted as (
 
     select
-        md5(rep_id || '|' || cast(quota_month as {{ dbt.type_string() }})) as quota_id,
+        {{ surrogate_key(['rep_id', 'quota_month']) }} as quota_id,
         rep_id,
         quota_month,
         quota_amount,

@@ -62,7 +62,7 @@ numbered as (
 final as (
 
     select
-        md5(source_table || '|' || raw_row_hash || '|' || cast(copy_number as {{ dbt.type_string() }})) as rejection_id,
+        {{ surrogate_key(['source_table', 'raw_row_hash', 'copy_number']) }} as rejection_id,
         source_table,
         raw_key,
         reason_code,

@@ -70,15 +70,9 @@ typed as (
 
 categorised as (
 
-    select
-        typed.*,
-        type_lookup.canonical_value as activity_type
-
-    from typed
-
-    left join categories as type_lookup
-        on type_lookup.domain = 'activity_type'
-        and typed.activity_type_label = type_lookup.synonym_key
+    {{ categorised('typed', [
+        {'label': 'activity_type_label', 'domain': 'activity_type', 'column': 'activity_type'},
+    ]) }}
 
 ),
 
@@ -100,14 +94,7 @@ checked as (
 
 deduplicated as (
 
-    select
-        *,
-        coalesce(
-            row_issue,
-            case when {{ version_rank(['activity_id'], 'created_at desc') }} > 1 then 'duplicate_superseded:activity_id' end
-        ) as deduped_issue
-
-    from checked
+    {{ deduplicated('checked', ['activity_id'], 'created_at desc') }}
 
 ),
 
@@ -161,11 +148,7 @@ final as (
         scheduled_at,
         completed_at,
         created_at,
-        raw_key,
-        raw_row_hash,
-        raw_values,
-        {{ reason_code('rejection') }} as rejection_reason,
-        {{ reason_column('rejection') }} as rejection_column
+        {{ rejection_columns('rejection') }}
 
     from referenced
 

@@ -46,15 +46,9 @@ typed as (
 
 categorised as (
 
-    select
-        typed.*,
-        objective_lookup.canonical_value as objective
-
-    from typed
-
-    left join categories as objective_lookup
-        on objective_lookup.domain = 'campaign_objective'
-        and typed.objective_label = objective_lookup.synonym_key
+    {{ categorised('typed', [
+        {'label': 'objective_label', 'domain': 'campaign_objective', 'column': 'objective'},
+    ]) }}
 
 ),
 
@@ -83,14 +77,7 @@ checked as (
 
 deduplicated as (
 
-    select
-        *,
-        coalesce(
-            row_issue,
-            case when {{ version_rank(['campaign_id'], 'updated_at desc') }} > 1 then 'duplicate_superseded:campaign_id' end
-        ) as rejection
-
-    from checked
+    {{ deduplicated('checked', ['campaign_id'], 'updated_at desc') }}
 
 ),
 
@@ -106,11 +93,7 @@ final as (
         budget_amount,
         currency_code,
         updated_at,
-        raw_key,
-        raw_row_hash,
-        raw_values,
-        {{ reason_code('rejection') }} as rejection_reason,
-        {{ reason_column('rejection') }} as rejection_column
+        {{ rejection_columns('deduped_issue') }}
 
     from deduplicated
 

@@ -41,15 +41,9 @@ typed as (
 
 categorised as (
 
-    select
-        typed.*,
-        client_lookup.canonical_value as client_type
-
-    from typed
-
-    left join categories as client_lookup
-        on client_lookup.domain = 'login_client'
-        and typed.client_label = client_lookup.synonym_key
+    {{ categorised('typed', [
+        {'label': 'client_label', 'domain': 'login_client', 'column': 'client_type'},
+    ]) }}
 
 ),
 
@@ -69,14 +63,7 @@ checked as (
 
 deduplicated as (
 
-    select
-        *,
-        coalesce(
-            row_issue,
-            case when {{ version_rank(['login_id'], 'logged_in_at desc') }} > 1 then 'duplicate_superseded:login_id' end
-        ) as deduped_issue
-
-    from checked
+    {{ deduplicated('checked', ['login_id'], 'logged_in_at desc') }}
 
 ),
 
@@ -104,11 +91,7 @@ final as (
         rep_id,
         logged_in_at,
         client_type,
-        raw_key,
-        raw_row_hash,
-        raw_values,
-        {{ reason_code('rejection') }} as rejection_reason,
-        {{ reason_column('rejection') }} as rejection_column
+        {{ rejection_columns('rejection') }}
 
     from referenced
 

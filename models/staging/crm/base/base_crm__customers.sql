@@ -54,25 +54,11 @@ typed as (
 
 categorised as (
 
-    select
-        typed.*,
-        type_lookup.canonical_value as customer_type,
-        segment_lookup.canonical_value as segment,
-        gender_lookup.canonical_value as gender
-
-    from typed
-
-    left join categories as type_lookup
-        on type_lookup.domain = 'customer_type'
-        and typed.customer_type_label = type_lookup.synonym_key
-
-    left join categories as segment_lookup
-        on segment_lookup.domain = 'customer_segment'
-        and typed.segment_label = segment_lookup.synonym_key
-
-    left join categories as gender_lookup
-        on gender_lookup.domain = 'gender'
-        and typed.gender_label = gender_lookup.synonym_key
+    {{ categorised('typed', [
+        {'label': 'customer_type_label', 'domain': 'customer_type', 'column': 'customer_type'},
+        {'label': 'segment_label', 'domain': 'customer_segment', 'column': 'segment'},
+        {'label': 'gender_label', 'domain': 'gender', 'column': 'gender'},
+    ]) }}
 
 ),
 
@@ -96,14 +82,7 @@ checked as (
 
 deduplicated as (
 
-    select
-        *,
-        coalesce(
-            row_issue,
-            case when {{ version_rank(['customer_id'], 'updated_at desc') }} > 1 then 'duplicate_superseded:customer_id' end
-        ) as deduped_issue
-
-    from checked
+    {{ deduplicated('checked', ['customer_id'], 'updated_at desc') }}
 
 ),
 
@@ -145,11 +124,7 @@ final as (
         owner_rep_id,
         created_at,
         updated_at,
-        raw_key,
-        raw_row_hash,
-        raw_values,
-        {{ reason_code('rejection') }} as rejection_reason,
-        {{ reason_column('rejection') }} as rejection_column
+        {{ rejection_columns('rejection') }}
 
     from referenced
 

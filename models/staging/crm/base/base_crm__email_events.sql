@@ -45,15 +45,9 @@ typed as (
 
 categorised as (
 
-    select
-        typed.*,
-        type_lookup.canonical_value as event_type
-
-    from typed
-
-    left join categories as type_lookup
-        on type_lookup.domain = 'email_event_type'
-        and typed.event_type_label = type_lookup.synonym_key
+    {{ categorised('typed', [
+        {'label': 'event_type_label', 'domain': 'email_event_type', 'column': 'event_type'},
+    ]) }}
 
 ),
 
@@ -74,14 +68,7 @@ checked as (
 -- No updated_at: the latest event_at wins, the row fingerprint breaks ties.
 deduplicated as (
 
-    select
-        *,
-        coalesce(
-            row_issue,
-            case when {{ version_rank(['event_id'], 'event_at desc') }} > 1 then 'duplicate_superseded:event_id' end
-        ) as deduped_issue
-
-    from checked
+    {{ deduplicated('checked', ['event_id'], 'event_at desc') }}
 
 ),
 
@@ -117,11 +104,7 @@ final as (
         recipient_email_hash,
         event_type,
         event_at,
-        raw_key,
-        raw_row_hash,
-        raw_values,
-        {{ reason_code('rejection') }} as rejection_reason,
-        {{ reason_column('rejection') }} as rejection_column
+        {{ rejection_columns('rejection') }}
 
     from referenced
 

@@ -60,17 +60,7 @@ checked as (
 -- No updated_at: the key's own day is the only ordering, so the fingerprint breaks the tie.
 deduplicated as (
 
-    select
-        *,
-        coalesce(
-            row_issue,
-            case
-                when {{ version_rank(['currency_code', 'rate_date'], 'rate_date desc') }} > 1
-                    then 'duplicate_superseded:currency'
-            end
-        ) as rejection
-
-    from checked
+    {{ deduplicated('checked', ['currency_code', 'rate_date'], 'rate_date desc', reported_column='currency') }}
 
 ),
 
@@ -80,11 +70,7 @@ final as (
         rate_date,
         currency_code,
         rate_to_usd,
-        raw_key,
-        raw_row_hash,
-        raw_values,
-        {{ reason_code('rejection') }} as rejection_reason,
-        {{ reason_column('rejection') }} as rejection_column
+        {{ rejection_columns('deduped_issue') }}
 
     from deduplicated
 

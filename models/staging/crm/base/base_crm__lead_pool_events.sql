@@ -49,15 +49,9 @@ typed as (
 
 categorised as (
 
-    select
-        typed.*,
-        type_lookup.canonical_value as event_type
-
-    from typed
-
-    left join categories as type_lookup
-        on type_lookup.domain = 'pool_event_type'
-        and typed.event_type_label = type_lookup.synonym_key
+    {{ categorised('typed', [
+        {'label': 'event_type_label', 'domain': 'pool_event_type', 'column': 'event_type'},
+    ]) }}
 
 ),
 
@@ -77,14 +71,7 @@ checked as (
 
 deduplicated as (
 
-    select
-        *,
-        coalesce(
-            row_issue,
-            case when {{ version_rank(['pool_event_id'], 'event_at desc') }} > 1 then 'duplicate_superseded:pool_event_id' end
-        ) as deduped_issue
-
-    from checked
+    {{ deduplicated('checked', ['pool_event_id'], 'event_at desc') }}
 
 ),
 
@@ -120,11 +107,7 @@ final as (
         rep_id,
         event_at,
         event_reason,
-        raw_key,
-        raw_row_hash,
-        raw_values,
-        {{ reason_code('rejection') }} as rejection_reason,
-        {{ reason_column('rejection') }} as rejection_column
+        {{ rejection_columns('rejection') }}
 
     from referenced
 

@@ -65,15 +65,9 @@ typed as (
 
 categorised as (
 
-    select
-        typed.*,
-        status_lookup.canonical_value as lead_status
-
-    from typed
-
-    left join categories as status_lookup
-        on status_lookup.domain = 'lead_status'
-        and typed.status_label = status_lookup.synonym_key
+    {{ categorised('typed', [
+        {'label': 'status_label', 'domain': 'lead_status', 'column': 'lead_status'},
+    ]) }}
 
 ),
 
@@ -97,14 +91,7 @@ checked as (
 
 deduplicated as (
 
-    select
-        *,
-        coalesce(
-            row_issue,
-            case when {{ version_rank(['lead_id'], 'updated_at desc') }} > 1 then 'duplicate_superseded:lead_id' end
-        ) as deduped_issue
-
-    from checked
+    {{ deduplicated('checked', ['lead_id'], 'updated_at desc') }}
 
 ),
 
@@ -156,11 +143,7 @@ final as (
         converted_customer_id,
         converted_at,
         updated_at,
-        raw_key,
-        raw_row_hash,
-        raw_values,
-        {{ reason_code('rejection') }} as rejection_reason,
-        {{ reason_column('rejection') }} as rejection_column
+        {{ rejection_columns('rejection') }}
 
     from referenced
 

@@ -45,15 +45,9 @@ typed as (
 
 categorised as (
 
-    select
-        typed.*,
-        type_lookup.canonical_value as txn_type
-
-    from typed
-
-    left join categories as type_lookup
-        on type_lookup.domain = 'loyalty_txn_type'
-        and typed.txn_type_label = type_lookup.synonym_key
+    {{ categorised('typed', [
+        {'label': 'txn_type_label', 'domain': 'loyalty_txn_type', 'column': 'txn_type'},
+    ]) }}
 
 ),
 
@@ -78,17 +72,7 @@ checked as (
 -- No updated_at: the latest txn_at wins, the row fingerprint breaks ties.
 deduplicated as (
 
-    select
-        *,
-        coalesce(
-            row_issue,
-            case
-                when {{ version_rank(['points_txn_id'], 'txn_at desc') }} > 1
-                    then 'duplicate_superseded:points_txn_id'
-            end
-        ) as deduped_issue
-
-    from checked
+    {{ deduplicated('checked', ['points_txn_id'], 'txn_at desc') }}
 
 ),
 
@@ -124,11 +108,7 @@ final as (
         txn_type,
         points,
         txn_at,
-        raw_key,
-        raw_row_hash,
-        raw_values,
-        {{ reason_code('rejection') }} as rejection_reason,
-        {{ reason_column('rejection') }} as rejection_column
+        {{ rejection_columns('rejection') }}
 
     from referenced
 

@@ -46,9 +46,7 @@ keyed as (
 
     select
         *,
-        md5(
-            campaign_id || '|' || channel || '|' || cast(spend_date as {{ dbt.type_string() }})
-        ) as spend_id
+        {{ surrogate_key(['campaign_id', 'channel', 'spend_date']) }} as spend_id
 
     from typed
 
@@ -78,17 +76,7 @@ checked as (
 -- No updated_at and no natural order among copies of a key: the row fingerprint alone decides.
 deduplicated as (
 
-    select
-        *,
-        coalesce(
-            row_issue,
-            case
-                when {{ version_rank(['campaign_id', 'channel', 'spend_date'], 'raw_row_hash desc') }} > 1
-                    then 'duplicate_superseded:campaign_id'
-            end
-        ) as deduped_issue
-
-    from checked
+    {{ deduplicated('checked', ['campaign_id', 'channel', 'spend_date'], 'raw_row_hash desc') }}
 
 ),
 
@@ -118,11 +106,7 @@ final as (
         channel,
         spend_amount,
         currency_code,
-        raw_key,
-        raw_row_hash,
-        raw_values,
-        {{ reason_code('rejection') }} as rejection_reason,
-        {{ reason_column('rejection') }} as rejection_column
+        {{ rejection_columns('rejection') }}
 
     from referenced
 

@@ -77,15 +77,9 @@ typed as (
 
 categorised as (
 
-    select
-        typed.*,
-        stage_lookup.canonical_value as stage_name
-
-    from typed
-
-    left join categories as stage_lookup
-        on stage_lookup.domain = 'opportunity_stage'
-        and typed.stage_label = stage_lookup.synonym_key
+    {{ categorised('typed', [
+        {'label': 'stage_label', 'domain': 'opportunity_stage', 'column': 'stage_name'},
+    ]) }}
 
 ),
 
@@ -120,17 +114,7 @@ checked as (
 
 deduplicated as (
 
-    select
-        *,
-        coalesce(
-            row_issue,
-            case
-                when {{ version_rank(['opportunity_id'], 'updated_at desc') }} > 1
-                    then 'duplicate_superseded:opportunity_id'
-            end
-        ) as deduped_issue
-
-    from checked
+    {{ deduplicated('checked', ['opportunity_id'], 'updated_at desc') }}
 
 ),
 
@@ -187,11 +171,7 @@ final as (
         lost_reason,
         stage_probability_pct,
         updated_at,
-        raw_key,
-        raw_row_hash,
-        raw_values,
-        {{ reason_code('rejection') }} as rejection_reason,
-        {{ reason_column('rejection') }} as rejection_column
+        {{ rejection_columns('rejection') }}
 
     from referenced
 

@@ -48,15 +48,9 @@ typed as (
 
 categorised as (
 
-    select
-        typed.*,
-        stage_lookup.canonical_value as stage_name
-
-    from typed
-
-    left join categories as stage_lookup
-        on stage_lookup.domain = 'opportunity_stage'
-        and typed.stage_label = stage_lookup.synonym_key
+    {{ categorised('typed', [
+        {'label': 'stage_label', 'domain': 'opportunity_stage', 'column': 'stage_name'},
+    ]) }}
 
 ),
 
@@ -76,17 +70,7 @@ checked as (
 
 deduplicated as (
 
-    select
-        *,
-        coalesce(
-            row_issue,
-            case
-                when {{ version_rank(['stage_history_id'], 'entered_at desc') }} > 1
-                    then 'duplicate_superseded:stage_history_id'
-            end
-        ) as deduped_issue
-
-    from checked
+    {{ deduplicated('checked', ['stage_history_id'], 'entered_at desc') }}
 
 ),
 
@@ -121,11 +105,7 @@ final as (
         stage_name,
         entered_at,
         changed_by_rep_id,
-        raw_key,
-        raw_row_hash,
-        raw_values,
-        {{ reason_code('rejection') }} as rejection_reason,
-        {{ reason_column('rejection') }} as rejection_column
+        {{ rejection_columns('rejection') }}
 
     from referenced
 

@@ -56,17 +56,7 @@ checked as (
 -- No updated_at: the versions of a line are ordered by their row fingerprint only.
 deduplicated as (
 
-    select
-        *,
-        coalesce(
-            row_issue,
-            case
-                when {{ version_rank(['order_item_id'], 'raw_row_hash desc') }} > 1
-                    then 'duplicate_superseded:order_item_id'
-            end
-        ) as deduped_issue
-
-    from checked
+    {{ deduplicated('checked', ['order_item_id'], 'raw_row_hash desc') }}
 
 ),
 
@@ -100,11 +90,7 @@ final as (
         product_id,
         quantity,
         unit_price,
-        raw_key,
-        raw_row_hash,
-        raw_values,
-        {{ reason_code('rejection') }} as rejection_reason,
-        {{ reason_column('rejection') }} as rejection_column
+        {{ rejection_columns('rejection') }}
 
     from referenced
 

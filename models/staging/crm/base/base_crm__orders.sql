@@ -65,20 +65,10 @@ typed as (
 
 categorised as (
 
-    select
-        typed.*,
-        status_lookup.canonical_value as order_status,
-        channel_lookup.canonical_value as sales_channel
-
-    from typed
-
-    left join categories as status_lookup
-        on status_lookup.domain = 'order_status'
-        and typed.status_label = status_lookup.synonym_key
-
-    left join categories as channel_lookup
-        on channel_lookup.domain = 'order_channel'
-        and typed.channel_label = channel_lookup.synonym_key
+    {{ categorised('typed', [
+        {'label': 'status_label', 'domain': 'order_status', 'column': 'order_status'},
+        {'label': 'channel_label', 'domain': 'order_channel', 'column': 'sales_channel'},
+    ]) }}
 
 ),
 
@@ -156,14 +146,7 @@ fresh_quotes as (
 
 deduplicated as (
 
-    select
-        *,
-        coalesce(
-            row_issue,
-            case when {{ version_rank(['order_id'], 'updated_at desc') }} > 1 then 'duplicate_superseded:order_id' end
-        ) as deduped_issue
-
-    from checked
+    {{ deduplicated('checked', ['order_id'], 'updated_at desc') }}
 
 ),
 
@@ -219,11 +202,7 @@ final as (
         discount_amount,
         sales_rep_id,
         updated_at,
-        raw_key,
-        raw_row_hash,
-        raw_values,
-        {{ reason_code('rejection') }} as rejection_reason,
-        {{ reason_column('rejection') }} as rejection_column
+        {{ rejection_columns('rejection') }}
 
     from referenced
 

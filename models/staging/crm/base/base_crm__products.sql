@@ -69,14 +69,7 @@ checked as (
 
 deduplicated as (
 
-    select
-        *,
-        coalesce(
-            row_issue,
-            case when {{ version_rank(['product_id'], 'updated_at desc') }} > 1 then 'duplicate_superseded:product_id' end
-        ) as rejection
-
-    from checked
+    {{ deduplicated('checked', ['product_id'], 'updated_at desc') }}
 
 ),
 
@@ -93,11 +86,7 @@ final as (
         currency_code,
         launched_at,
         updated_at,
-        raw_key,
-        raw_row_hash,
-        raw_values,
-        {{ reason_code('rejection') }} as rejection_reason,
-        {{ reason_column('rejection') }} as rejection_column
+        {{ rejection_columns('deduped_issue') }}
 
     from deduplicated
 

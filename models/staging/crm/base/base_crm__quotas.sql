@@ -65,17 +65,7 @@ checked as (
 
 deduplicated as (
 
-    select
-        *,
-        coalesce(
-            row_issue,
-            case
-                when {{ version_rank(['rep_id', 'quota_month'], 'updated_at desc') }} > 1
-                    then 'duplicate_superseded:rep_id'
-            end
-        ) as deduped_issue
-
-    from checked
+    {{ deduplicated('checked', ['rep_id', 'quota_month'], 'updated_at desc') }}
 
 ),
 
@@ -104,11 +94,7 @@ final as (
         quota_amount,
         currency_code,
         updated_at,
-        raw_key,
-        raw_row_hash,
-        raw_values,
-        {{ reason_code('rejection') }} as rejection_reason,
-        {{ reason_column('rejection') }} as rejection_column
+        {{ rejection_columns('rejection') }}
 
     from referenced
 

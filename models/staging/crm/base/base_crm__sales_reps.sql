@@ -40,20 +40,10 @@ typed as (
 
 categorised as (
 
-    select
-        typed.*,
-        region_lookup.canonical_value as region,
-        status_lookup.canonical_value as employment_status
-
-    from typed
-
-    left join categories as region_lookup
-        on region_lookup.domain = 'rep_region'
-        and typed.region_label = region_lookup.synonym_key
-
-    left join categories as status_lookup
-        on status_lookup.domain = 'rep_status'
-        and typed.status_label = status_lookup.synonym_key
+    {{ categorised('typed', [
+        {'label': 'region_label', 'domain': 'rep_region', 'column': 'region'},
+        {'label': 'status_label', 'domain': 'rep_status', 'column': 'employment_status'},
+    ]) }}
 
 ),
 
@@ -75,14 +65,7 @@ checked as (
 
 deduplicated as (
 
-    select
-        *,
-        coalesce(
-            row_issue,
-            case when {{ version_rank(['rep_id'], 'updated_at desc') }} > 1 then 'duplicate_superseded:rep_id' end
-        ) as deduped_issue
-
-    from checked
+    {{ deduplicated('checked', ['rep_id'], 'updated_at desc') }}
 
 ),
 
@@ -140,11 +123,7 @@ final as (
         hire_date,
         employment_status,
         updated_at,
-        raw_key,
-        raw_row_hash,
-        raw_values,
-        {{ reason_code('rejection') }} as rejection_reason,
-        {{ reason_column('rejection') }} as rejection_column
+        {{ rejection_columns('rejection') }}
 
     from referenced
 

@@ -63,20 +63,10 @@ typed as (
 
 categorised as (
 
-    select
-        typed.*,
-        plan_lookup.canonical_value as plan,
-        status_lookup.canonical_value as subscription_status
-
-    from typed
-
-    left join categories as plan_lookup
-        on plan_lookup.domain = 'subscription_plan'
-        and typed.plan_label = plan_lookup.synonym_key
-
-    left join categories as status_lookup
-        on status_lookup.domain = 'subscription_status'
-        and typed.status_label = status_lookup.synonym_key
+    {{ categorised('typed', [
+        {'label': 'plan_label', 'domain': 'subscription_plan', 'column': 'plan'},
+        {'label': 'status_label', 'domain': 'subscription_status', 'column': 'subscription_status'},
+    ]) }}
 
 ),
 
@@ -109,17 +99,7 @@ checked as (
 
 deduplicated as (
 
-    select
-        *,
-        coalesce(
-            row_issue,
-            case
-                when {{ version_rank(['subscription_id'], 'updated_at desc') }} > 1
-                    then 'duplicate_superseded:subscription_id'
-            end
-        ) as deduped_issue
-
-    from checked
+    {{ deduplicated('checked', ['subscription_id'], 'updated_at desc') }}
 
 ),
 
@@ -206,11 +186,7 @@ final as (
         cancelled_at,
         cancel_reason,
         updated_at,
-        raw_key,
-        raw_row_hash,
-        raw_values,
-        {{ reason_code('rejection') }} as rejection_reason,
-        {{ reason_column('rejection') }} as rejection_column
+        {{ rejection_columns('rejection') }}
 
     from renewals_checked
 

@@ -68,25 +68,11 @@ typed as (
 
 categorised as (
 
-    select
-        typed.*,
-        channel_lookup.canonical_value as channel,
-        priority_lookup.canonical_value as priority,
-        status_lookup.canonical_value as ticket_status
-
-    from typed
-
-    left join categories as channel_lookup
-        on channel_lookup.domain = 'ticket_channel'
-        and typed.channel_label = channel_lookup.synonym_key
-
-    left join categories as priority_lookup
-        on priority_lookup.domain = 'ticket_priority'
-        and typed.priority_label = priority_lookup.synonym_key
-
-    left join categories as status_lookup
-        on status_lookup.domain = 'ticket_status'
-        and typed.status_label = status_lookup.synonym_key
+    {{ categorised('typed', [
+        {'label': 'channel_label', 'domain': 'ticket_channel', 'column': 'channel'},
+        {'label': 'priority_label', 'domain': 'ticket_priority', 'column': 'priority'},
+        {'label': 'status_label', 'domain': 'ticket_status', 'column': 'ticket_status'},
+    ]) }}
 
 ),
 
@@ -118,14 +104,7 @@ checked as (
 
 deduplicated as (
 
-    select
-        *,
-        coalesce(
-            row_issue,
-            case when {{ version_rank(['ticket_id'], 'updated_at desc') }} > 1 then 'duplicate_superseded:ticket_id' end
-        ) as deduped_issue
-
-    from checked
+    {{ deduplicated('checked', ['ticket_id'], 'updated_at desc') }}
 
 ),
 
@@ -176,11 +155,7 @@ final as (
         reopened_count,
         assignee_rep_id,
         updated_at,
-        raw_key,
-        raw_row_hash,
-        raw_values,
-        {{ reason_code('rejection') }} as rejection_reason,
-        {{ reason_column('rejection') }} as rejection_column
+        {{ rejection_columns('rejection') }}
 
     from referenced
 

@@ -60,15 +60,9 @@ typed as (
 
 categorised as (
 
-    select
-        typed.*,
-        type_lookup.canonical_value as survey_type
-
-    from typed
-
-    left join categories as type_lookup
-        on type_lookup.domain = 'survey_type'
-        and typed.survey_type_label = type_lookup.synonym_key
+    {{ categorised('typed', [
+        {'label': 'survey_type_label', 'domain': 'survey_type', 'column': 'survey_type'},
+    ]) }}
 
 ),
 
@@ -112,17 +106,7 @@ checked as (
 -- No updated_at: the latest responded_at wins, the row fingerprint breaks ties.
 deduplicated as (
 
-    select
-        *,
-        coalesce(
-            row_issue,
-            case
-                when {{ version_rank(['response_id'], 'responded_at desc') }} > 1
-                    then 'duplicate_superseded:response_id'
-            end
-        ) as deduped_issue
-
-    from checked
+    {{ deduplicated('checked', ['response_id'], 'responded_at desc') }}
 
 ),
 
@@ -163,11 +147,7 @@ final as (
         case when survey_type = 'ces' then scale_min end as ces_scale_min,
         case when survey_type = 'ces' then scale_max end as ces_scale_max,
         comment,
-        raw_key,
-        raw_row_hash,
-        raw_values,
-        {{ reason_code('rejection') }} as rejection_reason,
-        {{ reason_column('rejection') }} as rejection_column
+        {{ rejection_columns('rejection') }}
 
     from referenced
 

@@ -66,15 +66,9 @@ typed as (
 
 categorised as (
 
-    select
-        typed.*,
-        device_lookup.canonical_value as device_type
-
-    from typed
-
-    left join categories as device_lookup
-        on device_lookup.domain = 'device'
-        and typed.device_label = device_lookup.synonym_key
+    {{ categorised('typed', [
+        {'label': 'device_label', 'domain': 'device', 'column': 'device_type'},
+    ]) }}
 
 ),
 
@@ -98,14 +92,7 @@ checked as (
 
 deduplicated as (
 
-    select
-        *,
-        coalesce(
-            row_issue,
-            case when {{ version_rank(['session_id'], 'started_at desc') }} > 1 then 'duplicate_superseded:session_id' end
-        ) as deduped_issue
-
-    from checked
+    {{ deduplicated('checked', ['session_id'], 'started_at desc') }}
 
 ),
 
@@ -156,11 +143,7 @@ final as (
         duration_seconds,
         device_type,
         lead_id,
-        raw_key,
-        raw_row_hash,
-        raw_values,
-        {{ reason_code('rejection') }} as rejection_reason,
-        {{ reason_column('rejection') }} as rejection_column
+        {{ rejection_columns('rejection') }}
 
     from referenced
 
