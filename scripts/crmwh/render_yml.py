@@ -4,9 +4,12 @@
 committed file differs from what the contract renders (the test suite runs it).
 
 - ``seeds/raw/_raw__seeds.yml``: the demo seeds, every column typed varchar.
-- ``models/staging/crm/_crm__sources.yml``: the sources ``raw`` (seeds in the
-  ``raw`` schema) and ``raw_files_csv`` / ``raw_files_parquet`` (the same tables
-  read in place by DuckDB from the folder named by CRM_RAW_DIR), documented.
+- ``models/staging/crm/_crm__sources.yml``: the source ``raw``, each table and
+  column documented once, whichever way it is read: the seeds in the ``raw``
+  schema, or (DuckDB, CRM_RAW_DIR set) the files of that folder read in place as
+  csv or parquet (CRM_RAW_FORMAT). The meta ``external_location`` of each table,
+  rendered by Jinja from those variables when dbt parses, names the relation
+  dbt-duckdb reads; PostgreSQL ignores it and reads the seeds.
 
 CSV files are read with a fixed dialect and the contract's columns, never
 sniffed: DuckDB's sniffer, given a damaged file, silently falls back to another
@@ -54,21 +57,20 @@ def _column_doc(table: Table, name: str, description: str, allowed: tuple[str, .
 
 
 def render_seeds() -> str:
+    # the columns are documented once, on the source raw that these seeds load (render_sources)
     lines = [HEADER, "version: 2", "", "seeds:"]
     for table in TABLES:
+        description = (
+            f"Demo CRM export of {table.name}, as text, loaded by `dbt seed` into raw.{table.raw_name}:"
+            f" the table of source raw.{table.raw_name} (documented there) unless CRM_RAW_DIR is set."
+        )
         lines += [
             f"  - name: {table.raw_name}",
-            f"    description: {_q(f'Demo CRM export of {table.name}, as text. Grain: {table.grain}.')}",
+            f"    description: {_q(description)}",
             "    config:",
             "      column_types:",
         ]
         lines += [f"        {column.name}: varchar" for column in table.columns]
-        lines.append("    columns:")
-        for column in table.columns:
-            lines += [
-                f"      - name: {column.name}",
-                f"        description: {_q(_column_doc(table, column.name, column.description, column.allowed))}",
-            ]
     return "\n".join(lines) + "\n"
 
 
