@@ -1,4 +1,4 @@
-"""`dbt build` of the whole project on the demo seeds, on PostgreSQL.
+"""`dbt seed` of the demo exports, then `dbt build` of the whole project, on PostgreSQL.
 
 The server is named by CRM_PG_HOST / CRM_PG_PORT / CRM_PG_USER / CRM_PG_PASSWORD
 (defaults localhost:5432, user postgres). Where none is reachable the test is
