@@ -98,11 +98,13 @@ def _source_tables() -> list[str]:
 
 
 def _loaded_at_sql(column: str) -> str:
-    # Freshness reads the latest well-formed ISO timestamp of the export; the
-    # pattern check keeps a dirty value from failing the freshness query.
+    # Freshness reads the latest well-formed ISO date (YYYY-MM-DD, day 01 to 28: valid in every month) of the
+    # export; every character is checked, so a dirty value ('2024-0X-12') cannot fail the freshness query.
+    digits = " and ".join(f"substring({column}, {i}, 1) between '0' and '9'" for i in (1, 2, 3, 4, 6, 7, 9, 10))
     return (
-        f"cast(case when {column} like '____-__-__%' and substring({column}, 6, 2) between '01' and '12'"
-        f" and substring({column}, 9, 2) between '01' and '28' then substring({column}, 1, 10) end as timestamp)"
+        f"cast(case when {digits} and substring({column}, 5, 1) = '-' and substring({column}, 8, 1) = '-'"
+        f" and substring({column}, 6, 2) between '01' and '12' and substring({column}, 9, 2) between '01' and '28'"
+        f" then substring({column}, 1, 10) end as timestamp)"
     )
 
 

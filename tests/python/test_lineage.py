@@ -4,16 +4,21 @@ Modes: the demo seeds (CRM_RAW_DIR unset), and files read in place from CRM_RAW_
 In each, from target/manifest.json: the 21 raw tables of the contract are declared once (one source, raw),
 no source is orphaned, every base model reads exactly its own raw table as a source, no model refs a seed of
 seeds/raw, and the relation each source names (its meta external_location, what dbt-duckdb reads and
-what `dbt source freshness` checks) is the seed table or the file of the mode.
+what `dbt source freshness` checks) is the seed table or the file of the mode. One slow test runs
+`dbt source freshness` on the loaded seeds and on the same CSV files read in place: every source's latest
+date equals the latest well-formed date of its file, computed here in Python.
 """
 
 from __future__ import annotations
 
+import csv
 import json
+import re
+from pathlib import Path
 
 import pytest
 
-from conftest import run_dbt
+from conftest import SEEDS_RAW, run_dbt
 from crmwh.contract import TABLES
 
 RAW_DIR = "/data/exports/raw_m"
@@ -99,3 +104,31 @@ def test_sources_name_what_the_mode_reads_and_check_its_freshness(manifest: tupl
             assert location == f"read_parquet('{RAW_DIR}/raw_{table.name}.parquet')"
         assert source["loaded_at_field"] and table.loaded_at in source["loaded_at_field"]
         assert source["freshness"]["error_after"]["count"] == 7
+
+
+# the latest date of a raw file that freshness reads: ISO YYYY-MM-DD with a month 01-12 and a day 01-28
+WELL_FORMED = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])")
+
+
+def latest_dates() -> dict[str, str]:
+    latest = {}
+    for table in TABLES:
+        with (SEEDS_RAW / f"{table.raw_name}.csv").open(encoding="utf-8", newline="") as handle:
+            values = [row[table.loaded_at] or "" for row in csv.DictReader(handle)]
+        latest[table.raw_name] = max((value[:10] for value in values if WELL_FORMED.match(value)), default="")
+    return latest
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["seeds", "csv"])
+def test_source_freshness_reads_what_the_build_reads(mode: str, tmp_path: Path) -> None:
+    env = {"CRM_TARGET": "duckdb", "CRM_DUCKDB_PATH": str(tmp_path / "crm.duckdb")}
+    if mode == "seeds":
+        seeded = run_dbt(["seed", "--select", "path:seeds/raw"], tmp_path / "seed", env)
+        assert seeded.returncode == 0, seeded.tail()
+    else:
+        env.update({"CRM_RAW_DIR": str(SEEDS_RAW), "CRM_RAW_FORMAT": "csv"})  # nothing loaded: read in place
+    run = run_dbt(["source", "freshness", "--output", str(tmp_path / "sources.json")], tmp_path / "target", env)
+    results = json.loads((tmp_path / "sources.json").read_text(encoding="utf-8"))["results"]
+    found = {result["unique_id"].split(".")[-1]: (result.get("max_loaded_at") or "")[:10] for result in results}
+    assert found == latest_dates(), run.tail()
