@@ -1,7 +1,7 @@
 {#-
     check_raw_csv_files(): run on every run start (dbt_project.yml). When the
     raw exports are read in place as CSV (CRM_RAW_DIR set, CRM_RAW_FORMAT csv,
-    DuckDB), it checks every file of the source raw_files_csv before any model
+    DuckDB), it checks every file of the source raw before any model
     reads it, and fails the run with one line per problem: the file, the line
     number and what is wrong, never the line's content (it may hold personal
     data; DuckDB's own error quotes the whole line). One damaged line fails the
@@ -26,7 +26,7 @@
     {%- set raw_format = env_var('CRM_RAW_FORMAT', 'csv') | trim | lower -%}
     {%- if execute and raw_dir != '' and raw_format == 'csv' and target.type == 'duckdb' -%}
         {%- set files = [] -%}
-        {%- for node in graph.sources.values() if node.source_name == 'raw_files_csv' -%}
+        {%- for node in graph.sources.values() if node.source_name == 'raw' -%}
             {%- set meta = {} -%}
             {%- do meta.update(node.source_meta or {}) -%}
             {%- do meta.update(node.meta or {}) -%}

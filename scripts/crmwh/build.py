@@ -5,8 +5,9 @@
 1. names the build ``<UTC start YYYYmmddTHHMMSSZ>-<pid>-<6 random hex>`` (sorts by time, unique
    even for two builds of one process within a second) and prints this build id;
 2. removes what killed builds left behind in the warehouse folder (see "Leftovers");
-3. runs ``dbt build`` (seeds, models, data tests, unit tests) into a fresh DuckDB file
-   ``warehouse/build-<build id>.duckdb``, passing the vars ``build_id`` and ``built_at`` (the
+3. loads the demo exports (``dbt seed --select path:seeds/raw``: the source ``raw``) and runs
+   ``dbt build --exclude path:seeds/raw`` (lookup seeds, models, data tests, unit tests) into a
+   fresh DuckDB file ``warehouse/build-<build id>.duckdb``, passing the vars ``build_id`` and ``built_at`` (the
    UTC start, ``YYYY-MM-DD HH:MM:SS``) that land in ``marts.warehouse_build``; a BI reader
    holding the served file never blocks the build;
 4. checkpoints and closes the fresh file, then validates it in a new process
@@ -47,7 +48,7 @@ rows rejected is mostly rejected (dbt warning; validation fails it beyond max(10
 The summary names reason codes and counts only, never a raw value.
 
 With CRM_RAW_DIR set, the raw exports are read in place from that folder (CSV, or Parquet with
-CRM_RAW_FORMAT=parquet) and the demo seeds in seeds/raw are not loaded.
+CRM_RAW_FORMAT=parquet) and the demo seeds in seeds/raw are not loaded (no ``dbt seed`` step).
 """
 
 from __future__ import annotations
@@ -238,13 +239,16 @@ def with_build_vars(dbt_args: list[str], build: Build) -> list[str]:
 
 def run_dbt_build(build: Build, extra_dbt_args: list[str]) -> int:
     env = dict(os.environ, CRM_TARGET="duckdb", CRM_DUCKDB_PATH=str(build.fresh))
-    dbt_args = ["build", *extra_dbt_args]
+    project = ["--project-dir", str(ROOT), "--profiles-dir", str(ROOT)]
+    # the models read the raw exports as source raw, not ref(): dbt build does not load them
+    dbt_args = ["build", *extra_dbt_args, "--exclude", "path:seeds/raw"]
     if env.get("CRM_RAW_DIR", "").strip():
-        # raw tables are read in place: the demo seeds are not needed, and the
-        # unit tests (which mock the seeds) belong to the demo build
-        dbt_args += ["--exclude", "path:seeds/raw", "test_type:unit"]
-    command = [dbt_executable(), *with_build_vars(dbt_args, build), "--project-dir", str(ROOT)]
-    return run_child([*command, "--profiles-dir", str(ROOT)], env)
+        # raw tables are read in place; the unit tests (whose fixtures take their column
+        # types from the seeded raw tables) belong to the demo build
+        dbt_args.append("test_type:unit")
+    elif code := run_child([dbt_executable(), "seed", "--select", "path:seeds/raw", *project], env):
+        return code  # the demo exports, loaded before any model reads them
+    return run_child([dbt_executable(), *with_build_vars(dbt_args, build), *project], env)
 
 
 def _table_quality(con: duckdb.DuckDBPyConnection, table: str, columns: set[str]) -> tuple[str | None, int]:

@@ -4,9 +4,12 @@
 committed file differs from what the contract renders (the test suite runs it).
 
 - ``seeds/raw/_raw__seeds.yml``: the demo seeds, every column typed varchar.
-- ``models/staging/crm/_crm__sources.yml``: the sources ``raw`` (seeds in the
-  ``raw`` schema) and ``raw_files_csv`` / ``raw_files_parquet`` (the same tables
-  read in place by DuckDB from the folder named by CRM_RAW_DIR), documented.
+- ``models/staging/crm/_crm__sources.yml``: the source ``raw``, each table and
+  column documented once, whichever way it is read: the seeds in the ``raw``
+  schema, or (DuckDB, CRM_RAW_DIR set) the files of that folder read in place as
+  csv or parquet (CRM_RAW_FORMAT). The meta ``external_location`` of each table,
+  rendered by Jinja from those variables when dbt parses, names the relation
+  dbt-duckdb reads; PostgreSQL ignores it and reads the seeds.
 
 CSV files are read with a fixed dialect and the contract's columns, never
 sniffed: DuckDB's sniffer, given a damaged file, silently falls back to another
@@ -27,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from crmwh.contract import TABLES, Table
@@ -55,25 +57,24 @@ def _column_doc(table: Table, name: str, description: str, allowed: tuple[str, .
 
 
 def render_seeds() -> str:
+    # the columns are documented once, on the source raw that these seeds load (render_sources)
     lines = [HEADER, "version: 2", "", "seeds:"]
     for table in TABLES:
+        description = (
+            f"Demo CRM export of {table.name}, as text, loaded by `dbt seed` into raw.{table.raw_name}:"
+            f" the table of source raw.{table.raw_name} (documented there) unless CRM_RAW_DIR is set."
+        )
         lines += [
             f"  - name: {table.raw_name}",
-            f"    description: {_q(f'Demo CRM export of {table.name}, as text. Grain: {table.grain}.')}",
+            f"    description: {_q(description)}",
             "    config:",
             "      column_types:",
         ]
         lines += [f"        {column.name}: varchar" for column in table.columns]
-        lines.append("    columns:")
-        for column in table.columns:
-            lines += [
-                f"      - name: {column.name}",
-                f"        description: {_q(_column_doc(table, column.name, column.description, column.allowed))}",
-            ]
     return "\n".join(lines) + "\n"
 
 
-def _source_tables(with_docs: bool, location: Callable[[Table], str] | None = None) -> list[str]:
+def _source_tables() -> list[str]:
     lines = ["    tables:"]
     for table in TABLES:
         key = ", ".join(table.key)
@@ -82,30 +83,28 @@ def _source_tables(with_docs: bool, location: Callable[[Table], str] | None = No
             f"        description: {_q(f'Raw export of {table.name}. Grain: {table.grain}. Natural key: {key}.')}",
             "        config:",
             f"          loaded_at_field: {_q(_loaded_at_sql(table.loaded_at))}",
+            "          meta:",
+            f"            external_location: {_q(_location(table))}",
+            f"            csv_file: {table.raw_name}.csv",
+            f"            csv_columns: {_q(','.join(table.column_names))}",
+            "        columns:",
         ]
-        if location is not None:
-            lines += ["          meta:", f"            external_location: {_q(location(table))}"]
-            if location is _csv_location:
-                lines += [
-                    f"            csv_file: {table.raw_name}.csv",
-                    f"            csv_columns: {_q(','.join(table.column_names))}",
-                ]
-        if with_docs:
-            lines.append("        columns:")
-            for column in table.columns:
-                lines += [
-                    f"          - name: {column.name}",
-                    f"            description: {_q(_column_doc(table, column.name, column.description, column.allowed))}",
-                ]
+        for column in table.columns:
+            lines += [
+                f"          - name: {column.name}",
+                f"            description: {_q(_column_doc(table, column.name, column.description, column.allowed))}",
+            ]
     return lines
 
 
 def _loaded_at_sql(column: str) -> str:
-    # Freshness reads the latest well-formed ISO timestamp of the export; the
-    # pattern check keeps a dirty value from failing the freshness query.
+    # Freshness reads the latest well-formed ISO date (YYYY-MM-DD, day 01 to 28: valid in every month) of the
+    # export; every character is checked, so a dirty value ('2024-0X-12') cannot fail the freshness query.
+    digits = " and ".join(f"substring({column}, {i}, 1) between '0' and '9'" for i in (1, 2, 3, 4, 6, 7, 9, 10))
     return (
-        f"cast(case when {column} like '____-__-__%' and substring({column}, 6, 2) between '01' and '12'"
-        f" and substring({column}, 9, 2) between '01' and '28' then substring({column}, 1, 10) end as timestamp)"
+        f"cast(case when {digits} and substring({column}, 5, 1) = '-' and substring({column}, 8, 1) = '-'"
+        f" and substring({column}, 6, 2) between '01' and '12' and substring({column}, 9, 2) between '01' and '28'"
+        f" then substring({column}, 1, 10) end as timestamp)"
     )
 
 
@@ -141,6 +140,31 @@ def _csv_location(table: Table) -> str:
     )
 
 
+# The seeds as DuckDB reads them when CRM_RAW_DIR is unset: never empty (an empty external_location reads a
+# table named ''); dbt-duckdb fills {database}, {schema} and {identifier} with the source's own (raw.raw_<table>).
+SEED_LOCATION = '(select * from "{database}"."{schema}"."{identifier}")'
+
+
+def _parquet_location(table: Table) -> str:
+    return "read_parquet('" + RAW_DIR_SQL + "/" + table.raw_name + ".parquet')"
+
+
+def _location(table: Table) -> str:
+    """The relation dbt-duckdb reads for source raw.<table>: the seed, or the file read in place (by env vars).
+
+    Rendered by Jinja when dbt parses the project; PostgreSQL ignores it and reads raw.<table> (the seed).
+    """
+    return (
+        "{%- if env_var('CRM_RAW_DIR', '') | trim == '' -%}"
+        + SEED_LOCATION
+        + "{%- elif env_var('CRM_RAW_FORMAT', 'csv') | trim | lower == 'parquet' -%}"
+        + _parquet_location(table)
+        + "{%- else -%}"
+        + _csv_location(table)
+        + "{%- endif -%}"
+    )
+
+
 FRESHNESS = [
     "      freshness:",
     "        warn_after: {count: 2, period: day}",
@@ -153,36 +177,23 @@ def render_sources() -> str:
     lines += [
         "  - name: raw",
         "    description: >",
-        "      The CRM exports as loaded by `dbt seed` from seeds/raw (demo size), every",
-        "      column text. Staging reads them through the raw_source() macro only.",
+        "      The CRM exports, every column text, declared once for both ways they are read.",
+        "      By default: the demo exports in seeds/raw, loaded by `dbt seed` into the schema",
+        "      raw (run it before `dbt build`; `make build` does). When the environment variable",
+        "      CRM_RAW_DIR names a folder (DuckDB only): the files the generator wrote there, read",
+        "      in place as csv or, with CRM_RAW_FORMAT=parquet, parquet (meta external_location",
+        "      picks the relation). Each CSV file is read with a fixed dialect and the contract's",
+        "      columns (no sniffing); its header must match the contract, and a malformed line",
+        "      fails the build with the file name, line number and problem, never the line's",
+        "      content (checked at run start by check_raw_csv_files()). Staging's base models",
+        "      read it through the raw_source() macro only.",
         "    schema: raw",
         "    config:",
         *FRESHNESS,
-        *_source_tables(with_docs=True),
+        "      meta:",
+        f"        csv_dialect: {_q(CSV_DIALECT)}",
+        *_source_tables(),
     ]
-    for fmt in ("csv", "parquet"):
-        lines += [
-            "",
-            f"  - name: raw_files_{fmt}",
-            "    description: >",
-            f"      The same exports as source raw, read in place by DuckDB from the {fmt} files",
-            "      in the folder named by the environment variable CRM_RAW_DIR (written by",
-            "      `crm-generate`). Used instead of source raw when CRM_RAW_DIR is set; see raw_source().",
-        ]
-        if fmt == "csv":
-            lines += [
-                "      Each file is read with a fixed dialect and the contract's columns (no sniffing);",
-                "      its header must match the contract, and a malformed line fails the build with",
-                "      the file name, line number and problem, never the line's content (checked at",
-                "      run start by check_raw_csv_files()).",
-            ]
-        lines += ["    schema: raw", "    config:", *FRESHNESS]
-        if fmt == "parquet":
-            location = "read_parquet('" + RAW_DIR_SQL + "/{name}.parquet')"
-            lines += ["      meta:", f"        external_location: {_q(location)}"]
-        else:
-            lines += ["      meta:", f"        csv_dialect: {_q(CSV_DIALECT)}"]
-        lines += _source_tables(with_docs=False, location=_csv_location if fmt == "csv" else None)
     return "\n".join(lines) + "\n"
 
 

@@ -20,10 +20,14 @@ class DbtRun:
     returncode: int
     output: str
     target_path: Path
+    earlier: tuple[Path, ...] = ()  # target paths of earlier steps (the `dbt seed` of run_dbt_seeded)
 
     def results(self) -> list[dict]:
-        path = self.target_path / "run_results.json"
-        return json.loads(path.read_text())["results"] if path.exists() else []
+        found = []
+        for folder in (*self.earlier, self.target_path):
+            path = folder / "run_results.json"
+            found += json.loads(path.read_text())["results"] if path.exists() else []
+        return found
 
     def tail(self, lines: int = 60) -> str:
         return "\n".join(self.output.splitlines()[-lines:])
@@ -55,12 +59,25 @@ def run_dbt(args: list[str], target_path: Path, env: dict[str, str] | None = Non
     return DbtRun(proc.returncode, proc.stdout + proc.stderr, target_path)
 
 
+def run_dbt_seeded(args: list[str], target_path: Path, env: dict[str, str] | None = None) -> DbtRun:
+    """As the build command: `dbt seed` of the demo exports (seeds/raw, the source raw), then dbt args without them.
+
+    The models read the raw exports as source('raw', ...), so dbt does not order the seeds before them.
+    """
+    seed_target = target_path.with_name(target_path.name + "_seed")
+    seeded = run_dbt(["seed", "--select", "path:seeds/raw"], seed_target, env)
+    if seeded.returncode != 0:
+        return seeded
+    run = run_dbt([*args, "--exclude", "path:seeds/raw"], target_path, env)
+    return DbtRun(run.returncode, seeded.output + run.output, run.target_path, (seed_target,))
+
+
 @pytest.fixture(scope="session")
 def duckdb_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[DbtRun, Path]:
-    """`dbt build` of the whole project on the demo seeds into a fresh DuckDB file."""
+    """`dbt seed` of the demo exports, then `dbt build` of the whole project, into a fresh DuckDB file."""
     work = tmp_path_factory.mktemp("duckdb_build")
     database = work / "crm.duckdb"
-    run = run_dbt(["build"], work / "target", {"CRM_TARGET": "duckdb", "CRM_DUCKDB_PATH": str(database)})
+    run = run_dbt_seeded(["build"], work / "target", {"CRM_TARGET": "duckdb", "CRM_DUCKDB_PATH": str(database)})
     return run, database
 
 

@@ -1,4 +1,4 @@
-"""`dbt build` of the whole project on the demo seeds, on PostgreSQL.
+"""`dbt seed` of the demo exports, then `dbt build` of the whole project, on PostgreSQL.
 
 The server is named by CRM_PG_HOST / CRM_PG_PORT / CRM_PG_USER / CRM_PG_PASSWORD
 (defaults localhost:5432, user postgres). Where none is reachable the test is
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_dbt
+from conftest import run_dbt_seeded
 from crmwh.pii_session import pii_salt, postgres_options
 
 
@@ -74,7 +74,7 @@ def test_dbt_build_passes_on_postgres(pg_database, tmp_path: Path) -> None:
         # the salt of the email/phone hashes, as the README documents for PostgreSQL
         "PGOPTIONS": postgres_options(pii_salt()),
     }
-    run = run_dbt(["build"], tmp_path / "target", env)
+    run = run_dbt_seeded(["build"], tmp_path / "target", env)
     assert run.returncode == 0, run.tail()
     statuses = Counter(result["status"] for result in run.results())
     assert set(statuses) <= {"success", "pass"}, statuses

@@ -31,7 +31,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import ROOT, SEEDS_RAW, DbtRun, dbt_bin, run_dbt
+from conftest import ROOT, SEEDS_RAW, DbtRun, dbt_bin, run_dbt, run_dbt_seeded
 from crmwh.pii_session import postgres_options
 from reliability_helpers import build_env, files_containing, run_build, tail
 from test_dbt_postgres import _reachable, _server
@@ -135,7 +135,7 @@ def plain_dbt_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[DbtRun, Pat
     work = tmp_path_factory.mktemp("salt_dbt")
     database = work / "crm.duckdb"
     env = salt_env(CRM_TARGET="duckdb", CRM_DUCKDB_PATH=str(database))
-    run = run_dbt(["build", "--select", *HASHING, "--exclude", "test_type:data"], work / "target", env)
+    run = run_dbt_seeded(["build", "--select", *HASHING, "--exclude", "test_type:data"], work / "target", env)
     assert run.returncode == 0, run.tail()
     return run, database
 
@@ -234,7 +234,7 @@ def test_salt_on_postgres_comes_from_pgoptions_and_is_written_nowhere(pg_salt_da
 
     server, name = pg_salt_database
     env = pg_env(server, name, postgres_options(SALT))
-    run = run_dbt(["build", "--select", *HASHING, "--exclude", "test_type:data"], tmp_path / "target", env)
+    run = run_dbt_seeded(["build", "--select", *HASHING, "--exclude", "test_type:data"], tmp_path / "target", env)
     assert run.returncode == 0, run.tail()
     assert_artifacts_written(run.target_path, run.target_path / "logs")
     assert_salt_written_nowhere(run.output, run.target_path)

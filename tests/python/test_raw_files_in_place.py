@@ -1,8 +1,8 @@
 """The same staging SQL reads generated exports in place (CRM_RAW_DIR), as a large tier would.
 
 A small generated data set is written twice with the same seed, as CSV and as
-Parquet. The warehouse is built from each folder through the sources
-raw_files_csv / raw_files_parquet (no `dbt seed` of raw data), and the accepted
+Parquet. The warehouse is built from each folder through the source raw
+(its external_location reads the files; no `dbt seed` of raw data), and the accepted
 rows per table must equal what the Python oracle accepts from the CSV files.
 """
 
