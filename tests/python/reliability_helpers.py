@@ -114,6 +114,21 @@ def files_containing(needle: str, *folders: Path) -> list[Path]:
     )
 
 
+def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """A raw CSV file as its header and its rows (dicts of text)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def write_rows(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
+    """Write rows as a raw CSV file in the generator's dialect (header first, LF line ends)."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 def tail(text: str, lines: int = 60) -> str:
     return "\n".join(text.splitlines()[-lines:])
 

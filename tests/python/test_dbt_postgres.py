@@ -9,10 +9,12 @@ given to PostgreSQL as the README documents: PGOPTIONS="-c crm.pii_salt=...".
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -38,8 +40,9 @@ def _reachable(server: dict[str, str]) -> bool:
         return False
 
 
-@pytest.fixture(scope="module")
-def pg_database():
+@contextlib.contextmanager
+def scratch_database(prefix: str) -> Iterator[tuple[dict[str, str], str]]:
+    """A fresh database on the configured server, dropped afterwards; skipped (a failure under CI) without a server."""
     server = _server()
     if not _reachable(server):
         message = f"no PostgreSQL server reachable at {server['host']}:{server['port']} (set CRM_PG_HOST/CRM_PG_PORT)"
@@ -48,7 +51,7 @@ def pg_database():
         pytest.skip(message)
     import psycopg2
 
-    name = "crm_test_" + uuid.uuid4().hex[:8]
+    name = prefix + uuid.uuid4().hex[:8]
     admin = psycopg2.connect(dbname="postgres", **server)
     admin.autocommit = True
     with admin.cursor() as cur:
@@ -59,6 +62,12 @@ def pg_database():
         with admin.cursor() as cur:
             cur.execute(f"drop database if exists {name} with (force)")
         admin.close()
+
+
+@pytest.fixture(scope="module")
+def pg_database():
+    with scratch_database("crm_test_") as database:
+        yield database
 
 
 @pytest.mark.postgres

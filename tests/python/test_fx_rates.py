@@ -18,7 +18,6 @@ Run with ``-k fx``; the builds are shared per module.
 
 from __future__ import annotations
 
-import csv
 import shutil
 from collections import defaultdict
 from datetime import date, timedelta
@@ -30,7 +29,7 @@ import pytest
 
 from conftest import SEEDS_RAW
 from oracle import accept_all, clean, customer_figures, label, load_categories, parse_day, parse_int, parse_number
-from reliability_helpers import build_env, run_build, run_validate, tail
+from reliability_helpers import build_env, read_rows, run_build, run_validate, tail, write_rows
 
 pytestmark = pytest.mark.slow
 
@@ -50,19 +49,6 @@ def cents(value: Decimal) -> Decimal:
 
 def in_gap(day: date | None, gap: tuple[date, date]) -> bool:
     return day is not None and gap[0] <= day <= gap[1]
-
-
-def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        return list(reader.fieldnames or []), list(reader)
-
-
-def write_rows(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def copy_demo(folder: Path) -> Path:

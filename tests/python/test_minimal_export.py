@@ -24,7 +24,7 @@ import pytest
 
 import oracle
 from crmwh.contract import CORE_TABLES, TABLES
-from reliability_helpers import build_env, run_build, tail
+from reliability_helpers import build_env, read_rows, run_build, tail, write_rows
 
 pytestmark = pytest.mark.slow
 
@@ -38,19 +38,6 @@ PHONE_SHAPE = re.compile(r"^[+(]*[0-9][0-9 ()./-]*$")
 class Planted:
     swapped: list[str]  # customers whose email and phone were swapped
     twin: str  # a customer given the first swapped customer's email and phone, in the right columns
-
-
-def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        return list(reader.fieldnames or []), list(reader)
-
-
-def _write(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def _clean_customers(rows: list[dict[str, str]]) -> list[dict[str, str]]:
@@ -78,7 +65,7 @@ def minimal_export(
     out.mkdir(parents=True)
     planted = Planted([], "")
     for table in TABLES:
-        header, rows = _read(SEEDS_RAW / f"raw_{table.name}.csv")
+        header, rows = read_rows(SEEDS_RAW / f"raw_{table.name}.csv")
         if table.name not in CORE_TABLES or table.name in header_only:
             rows = []
         for row in rows:
@@ -98,7 +85,7 @@ def minimal_export(
             for row in clean[:SWAPPED]:
                 row["email"], row["phone"] = row["phone"], row["email"]
             planted = Planted([row["customer_id"] for row in clean[:SWAPPED]], twin["customer_id"])
-        _write(out / f"raw_{table.name}.csv", header, rows)
+        write_rows(out / f"raw_{table.name}.csv", header, rows)
     return out, planted
 
 
@@ -248,7 +235,7 @@ def test_wholly_rejected_customers_fail_the_build_naming_table_and_reason(no_cre
     output = no_created_at.result.stdout
     assert no_created_at.result.returncode != 0
     assert "Warehouse built: " not in output and not no_created_at.served.exists()
-    _, rows = _read(no_created_at.raw_dir / "raw_customers.csv")
+    _, rows = read_rows(no_created_at.raw_dir / "raw_customers.csv")
     with_key = sum(1 for row in rows if row["customer_id"].strip())
     summary = [line for line in output.splitlines() if line.strip().startswith("customers:")]
     assert summary, tail(output, 80)

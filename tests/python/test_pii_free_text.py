@@ -13,7 +13,6 @@ Run with ``-k pii_free_text`` or ``-k report``.
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 import shutil
@@ -29,9 +28,11 @@ from reliability_helpers import (
     build_env,
     find_pii,
     pii_needles,
+    read_rows,
     run_build,
     run_validate,
     tail,
+    write_rows,
     written_schemas,
 )
 
@@ -62,19 +63,6 @@ PLANTED_EMAILS = {
     "rejected.planted@example.com",
 }
 PLANTED_PHONES = {"447700900123", "5550104477", "02079460958", "15550109988"}
-
-
-def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        return list(reader.fieldnames or []), list(reader)
-
-
-def write_rows(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def plant(raw_dir: Path) -> dict[str, str]:

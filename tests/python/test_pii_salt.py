@@ -25,7 +25,6 @@ import re
 import secrets
 import subprocess
 import unicodedata
-import uuid
 from pathlib import Path
 
 import duckdb
@@ -34,7 +33,7 @@ import pytest
 from conftest import ROOT, SEEDS_RAW, DbtRun, dbt_bin, run_dbt, run_dbt_seeded
 from crmwh.pii_session import postgres_options
 from reliability_helpers import build_env, files_containing, run_build, tail
-from test_dbt_postgres import _reachable, _server
+from test_dbt_postgres import scratch_database
 
 pytestmark = pytest.mark.slow
 
@@ -194,25 +193,8 @@ def test_salt_missing_from_the_duckdb_session_fails_loudly(tmp_path: Path) -> No
 
 @pytest.fixture(scope="module")
 def pg_salt_database():
-    server = _server()
-    if not _reachable(server):
-        message = f"no PostgreSQL server reachable at {server['host']}:{server['port']} (set CRM_PG_HOST/CRM_PG_PORT)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("CI must run the PostgreSQL build: " + message)
-        pytest.skip(message)
-    import psycopg2
-
-    name = "crm_salt_" + uuid.uuid4().hex[:8]
-    admin = psycopg2.connect(dbname="postgres", **server)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f"create database {name}")
-    try:
-        yield server, name
-    finally:
-        with admin.cursor() as cur:
-            cur.execute(f"drop database if exists {name} with (force)")
-        admin.close()
+    with scratch_database("crm_salt_") as database:
+        yield database
 
 
 def pg_env(server: dict[str, str], name: str, options: str) -> dict[str, str]:
