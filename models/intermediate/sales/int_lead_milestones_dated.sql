@@ -136,6 +136,17 @@ idle as (
 
 ),
 
+aged as (
+
+    select
+        *,
+        {{ dbt.datediff('last_touch_date', 'as_of_date', 'day') }}
+            as days_since_last_touch
+
+    from idle
+
+),
+
 final as (
 
     select
@@ -161,13 +172,11 @@ final as (
         last_follow_up_at,
         follow_up_count,
         last_touch_date,
-        {{ dbt.datediff('last_touch_date', 'as_of_date', 'day') }} as days_since_last_touch,
-        converted_at is null
-        and {{ dbt.datediff('last_touch_date', 'as_of_date', 'day') }} >= {{ var('lead_abandonment_days') }}
-            as is_abandoned,
+        days_since_last_touch,
+        converted_at is null and days_since_last_touch >= {{ var('lead_abandonment_days') }} as is_abandoned,
         as_of_date
 
-    from idle
+    from aged
 
 )
 

@@ -98,7 +98,8 @@ states as (
         -- the clock of days unattended restarts at creation, at every completed
         -- activity and at every pool event (a hand-over)
         case
-            when last_events.last_event_at is not null
+            when
+                last_events.last_event_at is not null
                 and (leads.last_follow_up_at is null or last_events.last_event_at > leads.last_follow_up_at)
                 and last_events.last_event_at > leads.created_at
                 then last_events.last_event_at

@@ -191,14 +191,12 @@ measured as (
     from grid
 
     left join session_counts
-        on
-            grid.month_start_date = session_counts.month_start_date
-            and grid.lead_source = session_counts.lead_source
+        on grid.month_start_date = session_counts.month_start_date
+        and grid.lead_source = session_counts.lead_source
 
     left join lead_counts
-        on
-            grid.month_start_date = lead_counts.month_start_date
-            and grid.lead_source = lead_counts.lead_source
+        on grid.month_start_date = lead_counts.month_start_date
+        and grid.lead_source = lead_counts.lead_source
 
 ),
 

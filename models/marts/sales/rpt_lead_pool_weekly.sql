@@ -75,9 +75,8 @@ states_at_week_end as (
     from week_bounds
 
     inner join pool_events
-        on
-            pool_events.event_date <= week_bounds.measured_on_date
-            and (pool_events.next_event_date is null or pool_events.next_event_date > week_bounds.measured_on_date)
+        on week_bounds.measured_on_date >= pool_events.event_date
+        and (pool_events.next_event_date is null or week_bounds.measured_on_date < pool_events.next_event_date)
 
     inner join leads
         on pool_events.lead_id = leads.lead_id
