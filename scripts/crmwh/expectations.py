@@ -665,6 +665,145 @@ def pii_in_text(facts: Facts) -> Suite:
 
 
 # ---------------------------------------------------------------------------------------------
+# Sales: leads and the shared lead pool (DECISIONLOG.md, "Sales: leads and the shared lead pool").
+
+LEADS_TO_AS_OF = (
+    "staging.stg_crm__leads inner join intermediate.int_as_of_date"
+    " on cast(stg_crm__leads.created_at as date) <= int_as_of_date.as_of_date"
+)
+POOL_COUNTS = ["release_count", "claim_count", "reclaim_count", "freeze_count", "restore_count"]
+
+
+def always_true(column: str, why: str) -> gxe.Expectation:
+    """A derived boolean rule holds on every row."""
+    return gxe.ExpectColumnValuesToBeInSet(column=column, value_set=[True], description=why)
+
+
+def sum_equals(column: str, value: int, why: str) -> gxe.Expectation:
+    return gxe.ExpectColumnSumToBeBetween(column=column, min_value=value, max_value=value, description=why)
+
+
+def fct_lead_pool(facts: Facts) -> Suite:
+    leads = int(facts.scalar(f"select count(*) from {LEADS_TO_AS_OF}") or 0)
+    as_of = facts.as_of_date or facts.horizon
+    return Suite(
+        table="marts.fct_lead_pool",
+        derived={
+            "unattended_unless_converted": "(days_unattended is null) = (pool_state = 'converted')",
+            "converted_state_when_converted": "is_converted = (pool_state = 'converted')",
+            "due_only_when_owned": "not is_due_to_pool or pool_state = 'owned'",
+            "pooled_when_in_pool": "pool_state <> 'in_pool' or is_ever_pooled",
+            "last_event_date": "cast(last_event_at as date)",
+        },
+        expectations=[
+            *not_empty_when_core("leads"),
+            gxe.ExpectTableRowCountToEqual(
+                value=leads, description="one row per accepted lead created to the as-of date"
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="pool_state", value_set=["owned", "in_pool", "frozen", "converted"], description="a known state"
+            ),
+            *[non_negative(column, "a count of events") for column in [*POOL_COUNTS, "out_of_sequence_event_count"]],
+            non_negative("days_unattended", "a number of days"),
+            always_true(
+                "unattended_unless_converted", "days_unattended is known exactly when the lead is not converted"
+            ),
+            always_true("converted_state_when_converted", "a converted lead is in state converted: conversion wins"),
+            always_true("due_only_when_owned", "only an owned lead can be due to the pool"),
+            always_true("pooled_when_in_pool", "a lead in the pool entered it at least once"),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="last_event_date",
+                max_value=as_of,
+                description=f"no pool event after the as-of date {as_of.date()} counts",
+            ),
+            not_after_horizon("created_at", facts),
+        ],
+    )
+
+
+def rpt_lead_conversion_monthly(facts: Facts) -> Suite:
+    leads = int(facts.scalar(f"select count(*) from {LEADS_TO_AS_OF}") or 0)
+    sessions = int(
+        facts.scalar(
+            "select count(*) from staging.stg_crm__web_sessions inner join intermediate.int_as_of_date"
+            " on cast(stg_crm__web_sessions.started_at as date) <= int_as_of_date.as_of_date"
+        )
+        or 0
+    )
+    counts = ["web_sessions", "leads_created", "leads_converted_to_opportunity", "leads_converted_to_customer"]
+    return Suite(
+        table="marts.rpt_lead_conversion_monthly",
+        expectations=[
+            *not_empty_when_core("leads"),
+            gxe.ExpectColumnValuesToBeUnique(
+                column="lead_conversion_month_key", description="one row per month and lead source"
+            ),
+            *[non_negative(column, "a count") for column in [*counts, "leads_abandoned"]],
+            *[
+                share(column)
+                for column in ["opportunity_conversion_rate", "customer_conversion_rate", "abandonment_rate"]
+            ],
+            non_negative("traffic_to_lead_rate", "a rate"),
+            non_negative("median_days_to_opportunity", "a number of days"),
+            non_negative("median_days_to_customer", "a number of days"),
+            at_least("leads_created", "leads_converted_to_opportunity", "converted leads are among the created ones"),
+            at_least("leads_created", "leads_converted_to_customer", "converted leads are among the created ones"),
+            at_least("leads_created", "leads_abandoned", "abandoned leads are among the created ones"),
+            sum_equals(
+                "leads_created", 2 * leads, "twice the leads to the as-of date: once under their source, once under all"
+            ),
+            sum_equals(
+                "web_sessions",
+                2 * sessions,
+                "twice the sessions to the as-of date: once under their source, once under all",
+            ),
+        ],
+    )
+
+
+def rpt_lead_pool_weekly(facts: Facts) -> Suite:
+    weeks = int(
+        facts.scalar(
+            "select coalesce(datediff('day', min(week_start_date), max(week_start_date)) / 7 + 1, 0)"
+            " from marts.rpt_lead_pool_weekly"
+        )
+        or 0
+    )
+    releases = int(
+        facts.scalar("select count(*) from intermediate.int_lead_pool_events_sequenced where event_type = 'released'")
+        or 0
+    )
+    as_of = facts.as_of_date or facts.horizon
+    counts = ["pool_size_at_week_end", "frozen_at_week_end", "releases", "claims", "reclaims", "freezes", "restores"]
+    return Suite(
+        table="marts.rpt_lead_pool_weekly",
+        derived={"claims_and_reclaims": "claims + reclaims"},
+        expectations=[
+            *not_empty_when_core("leads"),
+            gxe.ExpectTableRowCountToEqual(
+                value=weeks, description="one row per week from the first to the last: no gaps"
+            ),
+            *[non_negative(column, "a count") for column in counts],
+            non_negative("leads_claimed_from_pool", "a count"),
+            non_negative("leads_never_pooled", "a count"),
+            non_negative("median_days_in_pool", "a number of days"),
+            share("claimed_conversion_rate"),
+            share("never_pooled_conversion_rate"),
+            at_least(
+                "claims_and_reclaims", "leads_claimed_from_pool", "a lead is taken from the pool by a claim or reclaim"
+            ),
+            at_least("week_end_date", "measured_on_date", "sizes are measured within the week"),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="measured_on_date",
+                max_value=as_of,
+                description=f"nothing is measured after the as-of date {as_of.date()}",
+            ),
+            sum_equals("releases", releases, "every release to the as-of date falls in one week"),
+        ],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 # Later marts: add one function each and register it below. Rules already agreed:
 #   service     nps in [-100, 100]; csat share in [0, 1]; ces within its scale; response and
 #               resolution hours >= 0; escalation and reopen rates in [0, 1]
@@ -690,4 +829,7 @@ SUITES: dict[str, SuiteFactory] = {
     "staging.stg_crm__rejections": stg_crm__rejections,
     "check.raw_row_counts": staging_row_counts,
     "check.pii_in_text": pii_in_text,
+    "marts.fct_lead_pool": fct_lead_pool,
+    "marts.rpt_lead_conversion_monthly": rpt_lead_conversion_monthly,
+    "marts.rpt_lead_pool_weekly": rpt_lead_pool_weekly,
 }
