@@ -138,7 +138,7 @@ def test_per_lead_source_conversion_win_rates_and_cycle(dataset: tuple[dict[str,
             warehouse,
             "select lead_source,"
             " cast(count(case when is_won then 1 end) as double) / nullif(count(case when is_closed then 1 end), 0),"
-            " cast(sum(case when is_won then amount_reporting end) as double)"
+            " cast(sum(case when is_won then amount_reporting else 0 end) as double)"
             " / nullif(cast(sum(case when is_closed then amount_reporting end) as double), 0),"
             " quantile_cont(case when is_won then sales_cycle_days end, 0.5)"
             " from marts.fct_opportunities group by lead_source",

@@ -73,9 +73,8 @@ reached as (
     cross join funnel_stages
 
     left join entry_counts
-        on
-            opportunities.opportunity_id = entry_counts.opportunity_id
-            and funnel_stages.stage_name = entry_counts.stage_name
+        on opportunities.opportunity_id = entry_counts.opportunity_id
+        and funnel_stages.stage_name = entry_counts.stage_name
 
 ),
 

@@ -43,9 +43,8 @@ stage_rows as (
     from stages_reached
 
     left join stage_entries
-        on
-            stages_reached.opportunity_id = stage_entries.opportunity_id
-            and stages_reached.stage_name = stage_entries.stage_name
+        on stages_reached.opportunity_id = stage_entries.opportunity_id
+        and stages_reached.stage_name = stage_entries.stage_name
 
 ),
 
@@ -186,10 +185,9 @@ final as (
     from drop_off_ranks
 
     left join largest_drop_offs
-        on
-            drop_off_ranks.cohort_month = largest_drop_offs.cohort_month
-            and drop_off_ranks.breakdown_dimension = largest_drop_offs.breakdown_dimension
-            and drop_off_ranks.breakdown_value = largest_drop_offs.breakdown_value
+        on drop_off_ranks.cohort_month = largest_drop_offs.cohort_month
+        and drop_off_ranks.breakdown_dimension = largest_drop_offs.breakdown_dimension
+        and drop_off_ranks.breakdown_value = largest_drop_offs.breakdown_value
 
 )
 
