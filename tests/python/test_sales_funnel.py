@@ -44,6 +44,14 @@ from reliability_helpers import build_env, generate, read_rows, run_build, tail,
 TOLERANCE = 1e-9
 GENERATED_CUSTOMERS = 300
 GENERATED_SEED = 11
+NEXT_STAGE = {
+    "lead": "qualified",
+    "qualified": "proposal",
+    "proposal": "negotiation",
+    "negotiation": "proposal",
+    "closed_won": "closed_lost",
+    "closed_lost": "closed_won",
+}
 # rebuild the changed export's staging, then snapshot: models and the snapshot only, no tests
 SNAPSHOT_REBUILD = [
     *("build", "--select", "base_crm__opportunities", "snap_opportunities"),
@@ -200,22 +208,23 @@ def test_snapshot_keeps_the_history_of_a_changed_opportunity(
     raw_rows_by_id: dict[str, list[dict[str, str]]] = defaultdict(list)
     for row in rows:
         raw_rows_by_id[row["opportunity_id"]].append(row)
-    open_proposals = query(
+    candidates = query(
         warehouse,
-        "select opportunity_id, amount from snapshots.snap_opportunities where stage_name = 'proposal' order by 1",
+        "select opportunity_id, stage_name, amount from snapshots.snap_opportunities"
+        " order by is_closed, opportunity_id",
     )
-    # an accepted deal exported once, with a plain stage name (no dirty copy to supersede)
-    opportunity_id, amount = next(
-        (key, Decimal(str(value)))
-        for key, value in open_proposals
-        if len(raw_rows_by_id[key]) == 1 and raw_rows_by_id[key][0]["stage"] == "proposal"
+    # an accepted deal exported once (no dirty copy to supersede), open ones first; it moves to another stage
+    # of the same kind (open or closed), so no other rule of staging changes its fate
+    opportunity_id, old_stage, amount = next(
+        (key, stage, Decimal(str(value))) for key, stage, value in candidates if len(raw_rows_by_id[key]) == 1
     )
+    new_stage = NEXT_STAGE[old_stage]
     changed = raw_rows_by_id[opportunity_id][0]
     env = {"CRM_TARGET": "duckdb", "CRM_DUCKDB_PATH": str(warehouse), "CRM_RAW_DIR": str(raw), "CRM_RAW_FORMAT": "csv"}
     before = snapshot_rows(warehouse, opportunity_id)
     assert len(before) == 1 and before[0][3] is None, before
 
-    changed["stage"], changed["amount"] = "negotiation", str(amount + 1000)
+    changed["stage"], changed["amount"] = new_stage, str(amount + 1000)
     write_rows(raw / "raw_opportunities.csv", header, rows)
     run = run_dbt(
         SNAPSHOT_REBUILD,
@@ -226,8 +235,8 @@ def test_snapshot_keeps_the_history_of_a_changed_opportunity(
 
     after = snapshot_rows(warehouse, opportunity_id)
     assert [(stage, Decimal(value)) for stage, value, _, _ in after] == [
-        ("proposal", amount),
-        ("negotiation", amount + 1000),
+        (old_stage, amount),
+        (new_stage, amount + 1000),
     ]
     (_, _, first_from, first_to), (_, _, second_from, second_to) = after
     assert first_from == before[0][2]
