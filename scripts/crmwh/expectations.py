@@ -804,6 +804,151 @@ def rpt_lead_pool_weekly(facts: Facts) -> Suite:
 
 
 # ---------------------------------------------------------------------------------------------
+# Sales marts: opportunities, stage transitions, funnel.
+
+FUNNEL_GROUP = "partition by cohort_month, breakdown_dimension, breakdown_value"
+
+
+def is_true(column: str, why: str) -> gxe.Expectation:
+    """A derived boolean column holds on every row."""
+    return gxe.ExpectColumnValuesToBeInSet(column=column, value_set=[True], description=f"{column}: {why}")
+
+
+def fct_opportunities(facts: Facts) -> Suite:
+    created_to_as_of = int(
+        facts.scalar(
+            "select count(*) from staging.stg_crm__opportunities inner join intermediate.int_as_of_date"
+            " on cast(stg_crm__opportunities.created_at as date) <= int_as_of_date.as_of_date"
+        )
+    )
+    return Suite(
+        table="marts.fct_opportunities",
+        derived={
+            "furthest_covers_current": "stage_name = 'closed_lost' or furthest_stage_order >= stage_order",
+            "won_reached_the_end": "not is_won or furthest_stage_order = 5",
+            "cycle_only_when_closed": "(sales_cycle_days is not null) = is_closed",
+        },
+        expectations=[
+            gxe.ExpectTableRowCountToEqual(
+                value=created_to_as_of,
+                description="one row per accepted opportunity created on or before the as-of date",
+            ),
+            non_negative("amount"),
+            non_negative("amount_reporting"),
+            non_negative("weighted_amount_reporting"),
+            at_least("amount_reporting", "weighted_amount_reporting", "a weight is a probability, at most 1"),
+            share("stage_probability"),
+            share("crm_stage_probability"),
+            positive("fx_rate_to_reporting", "an exchange rate"),
+            non_negative("sales_cycle_days", "a duration"),
+            is_true("cycle_only_when_closed", "a sales cycle exactly for the closed deals"),
+            at_least("actual_close_date", "created_date", "a deal closes on or after its creation"),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="furthest_stage_order", min_value=1, max_value=5, description="a funnel stage, 1 to 5"
+            ),
+            is_true("furthest_covers_current", "an open or won deal reached at least its current stage"),
+            is_true("won_reached_the_end", "a won deal reached the last stage"),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="stages_entered_count", min_value=1, description="every deal entered the funnel"
+            ),
+            not_after_horizon("created_date", facts),
+            *(
+                [
+                    gxe.ExpectColumnValuesToBeInSet(
+                        column="reporting_currency_code",
+                        value_set=[currency],
+                        description="every deal in the build's reporting currency",
+                    )
+                ]
+                if (currency := facts.reporting_currency)
+                else []
+            ),
+        ],
+    )
+
+
+def fct_opportunity_stage_transitions(facts: Facts) -> Suite:
+    return Suite(
+        table="marts.fct_opportunity_stage_transitions",
+        derived={"last_entry_has_no_exit": "is_last_entry = (exited_at is null)"},
+        expectations=[
+            row_count_equals(
+                facts, "intermediate.int_opportunity_stages_ordered", "one row per stage entry up to the as-of date"
+            ),
+            non_negative("days_in_stage", "a duration"),
+            at_least("exited_at", "entered_at", "a stage is left after it is entered"),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="stage_order", min_value=1, max_value=5, description="a stage, 1 to 5"
+            ),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="previous_stage_order", min_value=0, max_value=5, description="0 before the first entry"
+            ),
+            gxe.ExpectColumnValuesToBeBetween(column="entry_number", min_value=1, description="entries count from 1"),
+            is_true("last_entry_has_no_exit", "only the last entry of a deal is still open"),
+            not_after_horizon("entered_at", facts),
+        ],
+    )
+
+
+def rpt_funnel_conversion_monthly(facts: Facts) -> Suite:
+    lead = "case when stage_order = 1 then reached_count else 0 end"
+    return Suite(
+        table="marts.rpt_funnel_conversion_monthly",
+        derived={
+            "cumulative_rise": (
+                f"cumulative_conversion_rate - lag(cumulative_conversion_rate) over ({FUNNEL_GROUP} order by stage_order)"
+            ),
+            "reached_rise": f"reached_count - lag(reached_count) over ({FUNNEL_GROUP} order by stage_order)",
+            "one_minus_conversion": "1 - stage_conversion_rate",
+            "stages_in_group": f"count(*) over ({FUNNEL_GROUP})",
+            "largest_drop_offs_in_group": (
+                f"sum(case when is_largest_drop_off then 1 else 0 end) over ({FUNNEL_GROUP})"
+            ),
+            "breakdown_covers_cohort": (
+                f"sum({lead}) over (partition by cohort_month, breakdown_dimension) * 5"
+                f" = sum({lead}) over (partition by cohort_month)"
+            ),
+            "entered_in_all": f"case when breakdown_dimension = 'all' then {lead} else 0 end",
+        },
+        expectations=[
+            share("stage_conversion_rate"),
+            share("cumulative_conversion_rate"),
+            share("drop_off_rate"),
+            equals("drop_off_rate", "one_minus_conversion", "1 - stage_conversion_rate"),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="cumulative_rise",
+                max_value=0,
+                description="cumulative conversion never rises from one stage to the next (cohort and breakdown)",
+            ),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="reached_rise",
+                max_value=0,
+                description="opportunities reaching a stage never outnumber those reaching the stage before",
+            ),
+            non_negative("median_days_in_stage", "a duration"),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="stages_in_group", value_set=[5], description="five funnel stages per cohort and breakdown"
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="largest_drop_offs_in_group",
+                value_set=[1],
+                description="exactly one largest drop-off per cohort and breakdown",
+            ),
+            is_true(
+                "breakdown_covers_cohort", "each breakdown dimension splits the cohort's opportunities exactly once"
+            ),
+            gxe.ExpectColumnSumToBeBetween(
+                column="entered_in_all",
+                min_value=facts.rows("marts.fct_opportunities"),
+                max_value=facts.rows("marts.fct_opportunities"),
+                description="the cohorts of breakdown all hold every row of marts.fct_opportunities once",
+            ),
+            not_after_horizon("cohort_month", facts),
+        ],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 # Later marts: add one function each and register it below. Rules already agreed:
 #   service     nps in [-100, 100]; csat share in [0, 1]; ces within its scale; response and
 #               resolution hours >= 0; escalation and reopen rates in [0, 1]
@@ -824,6 +969,9 @@ SUITES: dict[str, SuiteFactory] = {
     "marts.dim_dates": dim_dates,
     "marts.fct_orders": fct_orders,
     "marts.fct_order_items": fct_order_items,
+    "marts.fct_opportunities": fct_opportunities,
+    "marts.fct_opportunity_stage_transitions": fct_opportunity_stage_transitions,
+    "marts.rpt_funnel_conversion_monthly": rpt_funnel_conversion_monthly,
     "marts.warehouse_build": warehouse_build,
     "intermediate.int_as_of_date": int_as_of_date,
     "staging.stg_crm__rejections": stg_crm__rejections,
