@@ -142,7 +142,7 @@ entries_by_month_end as (
 
     inner join open_stage_entries
         on open_at_month_end.opportunity_id = open_stage_entries.opportunity_id
-        and open_stage_entries.entered_date <= open_at_month_end.month_end_date
+        and open_at_month_end.month_end_date >= open_stage_entries.entered_date
 
 ),
 

@@ -52,29 +52,36 @@ as_of_month as (
 
 ),
 
-open_deals as (
+open_deals_dated as (
 
     select
         coalesce(month_ends.owner_team, 'unassigned') as team,
-        case
-            when month_ends.expected_close_date is null
-                or month_ends.expected_close_date < as_of_month.month_start
-                then as_of_month.month_start
-            else cast({{ dbt.date_trunc('month', 'month_ends.expected_close_date') }} as date)
-        end as forecast_month,
-        case
-            when month_ends.expected_close_date is null
-                or month_ends.expected_close_date < as_of_month.month_start
-                then 1
-            else 0
-        end as is_overdue,
+        month_ends.expected_close_date,
         month_ends.amount_reporting,
-        month_ends.weighted_amount_reporting
+        month_ends.weighted_amount_reporting,
+        as_of_month.month_start as as_of_month_start,
+        coalesce(month_ends.expected_close_date < as_of_month.month_start, true) as is_overdue
 
     from month_ends
 
     inner join as_of_month
         on month_ends.month_start = as_of_month.month_start
+
+),
+
+open_deals as (
+
+    select
+        team,
+        case
+            when is_overdue then as_of_month_start
+            else cast({{ dbt.date_trunc('month', 'expected_close_date') }} as date)
+        end as forecast_month,
+        case when is_overdue then 1 else 0 end as overdue_deal,
+        amount_reporting,
+        weighted_amount_reporting
+
+    from open_deals_dated
 
 ),
 
@@ -115,15 +122,24 @@ team_quotas as (
 
 team_months_seen as (
 
-    select team, forecast_month from open_deals
+    select
+        team,
+        forecast_month
+    from open_deals
 
     union all
 
-    select team, forecast_month from won_deals
+    select
+        team,
+        forecast_month
+    from won_deals
 
     union all
 
-    select team, forecast_month from team_quotas
+    select
+        team,
+        forecast_month
+    from team_quotas
 
 ),
 
@@ -167,7 +183,7 @@ open_by_team as (
         team,
         forecast_month,
         count(*) as open_deals_count,
-        sum(is_overdue) as overdue_open_deals_count,
+        sum(overdue_deal) as overdue_open_deals_count,
         sum(amount_reporting) as open_amount_reporting,
         sum(weighted_amount_reporting) as weighted_amount_reporting
 
@@ -239,7 +255,7 @@ company_rows as (
 
     from team_rows
 
-    group by forecast_month
+    group by 3
 
 ),
 
@@ -260,8 +276,9 @@ measured as (
         all_rows.quota_reporting - all_rows.closed_won_reporting as quota_remaining_reporting,
         case
             when all_rows.quota_reporting - all_rows.closed_won_reporting > 0
-                then cast(all_rows.open_amount_reporting as double precision)
-                / cast(all_rows.quota_reporting - all_rows.closed_won_reporting as double precision)
+                then
+                    cast(all_rows.open_amount_reporting as double precision)
+                    / cast(all_rows.quota_reporting - all_rows.closed_won_reporting as double precision)
         end as pipeline_coverage,
         as_of_month.as_of_date
 

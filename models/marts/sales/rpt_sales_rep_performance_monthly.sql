@@ -13,7 +13,6 @@
     reps share a rank and the next rank is skipped (1, 1, 3), so no tie-breaker
     is needed and the ranks are the same on every build.
 -#}
-{%- set activity_types = ['call', 'email', 'meeting', 'visit', 'note'] -%}
 with
 
 opportunities as (
@@ -120,7 +119,7 @@ rep_first_months as (
 
     from rep_event_months
 
-    group by rep_id
+    group by 1
 
 ),
 
@@ -227,10 +226,11 @@ activity_counts as (
         rep_id,
         month_start,
         count(*) as activities_completed_count,
-        {%- for activity_type in activity_types %}
-        sum(case when activity_type = '{{ activity_type }}' then 1 else 0 end) as {{ activity_type }}s_completed_count
-        {{- "," if not loop.last }}
-        {%- endfor %}
+        sum(case when activity_type = 'call' then 1 else 0 end) as calls_completed_count,
+        sum(case when activity_type = 'email' then 1 else 0 end) as emails_completed_count,
+        sum(case when activity_type = 'meeting' then 1 else 0 end) as meetings_completed_count,
+        sum(case when activity_type = 'visit' then 1 else 0 end) as visits_completed_count,
+        sum(case when activity_type = 'note' then 1 else 0 end) as notes_completed_count
 
     from completed_activities
 
@@ -257,9 +257,11 @@ joined as (
         coalesce(pipeline.open_pipeline_reporting, 0) as open_pipeline_reporting,
         coalesce(pipeline.weighted_pipeline_reporting, 0) as weighted_pipeline_reporting,
         coalesce(activity_counts.activities_completed_count, 0) as activities_completed_count,
-        {%- for activity_type in activity_types %}
-        coalesce(activity_counts.{{ activity_type }}s_completed_count, 0) as {{ activity_type }}s_completed_count,
-        {%- endfor %}
+        coalesce(activity_counts.calls_completed_count, 0) as calls_completed_count,
+        coalesce(activity_counts.emails_completed_count, 0) as emails_completed_count,
+        coalesce(activity_counts.meetings_completed_count, 0) as meetings_completed_count,
+        coalesce(activity_counts.visits_completed_count, 0) as visits_completed_count,
+        coalesce(activity_counts.notes_completed_count, 0) as notes_completed_count,
         quotas.quota_amount,
         quotas.currency_code as quota_currency_code,
         quotas.quota_reporting
@@ -340,9 +342,11 @@ final as (
         cast(open_pipeline_reporting as numeric(18, 2)) as open_pipeline_reporting,
         cast(weighted_pipeline_reporting as numeric(18, 2)) as weighted_pipeline_reporting,
         cast(activities_completed_count as {{ dbt.type_int() }}) as activities_completed_count,
-        {%- for activity_type in activity_types %}
-        cast({{ activity_type }}s_completed_count as {{ dbt.type_int() }}) as {{ activity_type }}s_completed_count,
-        {%- endfor %}
+        cast(calls_completed_count as {{ dbt.type_int() }}) as calls_completed_count,
+        cast(emails_completed_count as {{ dbt.type_int() }}) as emails_completed_count,
+        cast(meetings_completed_count as {{ dbt.type_int() }}) as meetings_completed_count,
+        cast(visits_completed_count as {{ dbt.type_int() }}) as visits_completed_count,
+        cast(notes_completed_count as {{ dbt.type_int() }}) as notes_completed_count,
         cast(quota_currency_code as {{ dbt.type_string() }}) as quota_currency_code,
         cast(quota_amount as numeric(18, 2)) as quota_amount,
         cast(quota_reporting as numeric(18, 2)) as quota_reporting,
