@@ -113,3 +113,26 @@ def closed_deals_by_rep_month(
             month.lost += 1
             month.lost_amount += money or Decimal(0)
     return months
+
+
+def open_pipeline_at_as_of(accepted: dict[str, Accepted], as_of: date | None = None) -> tuple[int, Decimal]:
+    """Deals open at the as-of date (created on or before it, not closed by then) and their amount at the as-of
+    date's rate, rounded per deal: what rpt_pipeline_forecast's company rows add up to."""
+    as_of = as_of or as_of_date(accepted)
+    rates = fx_rates_by_day(accepted)
+    stages = load_categories()["opportunity_stage"]
+    count, total = 0, Decimal(0)
+    for row in accepted["opportunities"].rows.values():
+        closed_on = parse_day(row["actual_close_date"])
+        stage = stages[label(row["stage"]) or ""]
+        if parse_day(row["created_at"]) > as_of or (
+            stage in CLOSED_STAGES and closed_on is not None and closed_on <= as_of
+        ):
+            continue
+        currency = (clean(row["currency"]) or "").upper()
+        money = amount_reporting(
+            parse_number(clean(row["amount"])) or Decimal(0), fx_rate_to_reporting(rates, currency, as_of)
+        )
+        count += 1
+        total += money or Decimal(0)
+    return count, total

@@ -1,6 +1,7 @@
 """Oracle tests of rpt_sales_rep_performance_monthly: bookings, deals won and lost and win rates per rep and month,
 recomputed in plain Python from the raw CSVs (oracle_sales_reps.py), equal to the mart: money to the cent, rates
-to 1e-9. On the demo seeds (the session's demo build) and on one small generated data set read in place (its own
+to 1e-9; and the deals open at the as-of date with their amount, which the forecast's company rows add up to. On
+the demo seeds (the session's demo build) and on one small generated data set read in place (its own
 build of the two sales marts and their parents, shared by the module; marked slow).
 """
 
@@ -15,7 +16,7 @@ import pytest
 
 from conftest import SEEDS_RAW, run_dbt
 from oracle import accept_all
-from oracle_sales_reps import RepMonth, as_of_date, closed_deals_by_rep_month
+from oracle_sales_reps import RepMonth, as_of_date, closed_deals_by_rep_month, open_pipeline_at_as_of
 from reliability_helpers import generate
 
 RATE_TOLERANCE = 1e-9
@@ -34,6 +35,15 @@ def mart_rows(database: Path) -> dict[tuple[str, date], tuple]:
 def warehouse_as_of(database: Path) -> date:
     with duckdb.connect(str(database), read_only=True) as con:
         return con.execute("select as_of_date from intermediate.int_as_of_date").fetchone()[0]
+
+
+def forecast_open_pipeline(database: Path) -> tuple[int, Decimal]:
+    with duckdb.connect(str(database), read_only=True) as con:
+        count, amount = con.execute(
+            "select sum(open_deals_count), sum(open_amount_reporting) from marts.rpt_pipeline_forecast"
+            " where is_company_total"
+        ).fetchone()
+    return int(count), Decimal(amount)
 
 
 def close(a: float | None, b: float | None) -> bool:
@@ -66,6 +76,7 @@ def test_rep_bookings_and_win_rates_match_the_oracle_on_the_demo(warehouse: Path
     assert sum(month.won for month in expected.values()) > 100
     assert sum(month.lost for month in expected.values()) > 100
     assert not (problems := mismatches(expected, mart_rows(warehouse))), problems[:10]
+    assert forecast_open_pipeline(warehouse) == open_pipeline_at_as_of(accepted)
 
 
 @pytest.fixture(scope="module")
@@ -99,3 +110,4 @@ def test_rep_bookings_and_win_rates_match_the_oracle_on_generated_data(generated
     expected = closed_deals_by_rep_month(accepted)
     assert sum(month.won for month in expected.values()) > 10
     assert not (problems := mismatches(expected, mart_rows(database))), problems[:10]
+    assert forecast_open_pipeline(database) == open_pipeline_at_as_of(accepted)
