@@ -960,6 +960,132 @@ def rpt_funnel_conversion_monthly(facts: Facts) -> Suite:
 #   marketing   email rates in [0, 1]; cac >= 0 where spend and new customers exist
 #   kpis        one row per month, no gaps; each kpi within the bounds of its source mart
 
+# ---------------------------------------------------------------------------------------------
+# Sales: rep performance and the pipeline forecast.
+
+
+def at_least_one(column: str, what: str) -> gxe.Expectation:
+    return gxe.ExpectColumnValuesToBeBetween(column=column, min_value=1, description=f"{column}: {what} is 1 or more")
+
+
+def count_sum_equals(column: str, value: int, why: str) -> gxe.Expectation:
+    return gxe.ExpectColumnSumToBeBetween(
+        column=column, min_value=value, max_value=value, description=f"sum({column}) = {value}: {why}"
+    )
+
+
+def rpt_sales_rep_performance_monthly(facts: Facts) -> Suite:
+    closed = (
+        "select count(*) filter (where is_won), count(*) filter (where not is_won) from marts.fct_opportunities"
+        " inner join intermediate.int_as_of_date on fct_opportunities.actual_close_date <= int_as_of_date.as_of_date"
+        " where is_closed and owner_rep_id is not null"
+    )
+    won, lost = facts.con.execute(closed).fetchone() or (0, 0)
+    counts = [
+        "deals_created_count",
+        "deals_won_count",
+        "deals_lost_count",
+        "open_deals_count",
+        "activities_completed_count",
+        *(f"{kind}s_completed_count" for kind in ("call", "email", "meeting", "visit", "note")),
+    ]
+    money = [
+        "pipeline_created_reporting",
+        "bookings_reporting",
+        "lost_amount_reporting",
+        "open_pipeline_reporting",
+        "weighted_pipeline_reporting",
+        "quota_amount",
+        "quota_reporting",
+    ]
+    to_date = "over (partition by rep_id order by month_start rows between unbounded preceding and current row)"
+    return Suite(
+        table="marts.rpt_sales_rep_performance_monthly",
+        derived={
+            "bookings_to_date": f"sum(bookings_reporting) {to_date}",
+            "pipeline_created_to_date": f"sum(pipeline_created_reporting) {to_date}",
+            "activities_by_type": (
+                "calls_completed_count + emails_completed_count + meetings_completed_count"
+                " + visits_completed_count + notes_completed_count"
+            ),
+        },
+        expectations=[
+            *not_empty_when_core("opportunities"),
+            share("win_rate_by_count"),
+            share("win_rate_by_amount"),
+            non_negative("quota_attainment", "attainment"),
+            *[non_negative(column, "a count") for column in counts],
+            *[non_negative(column) for column in money],
+            non_negative("avg_won_cycle_days", "a cycle length"),
+            non_negative("median_won_cycle_days", "a cycle length"),
+            at_least_one("bookings_rank_in_team", "a rank"),
+            at_least_one("bookings_rank_in_company", "a rank"),
+            at_least("bookings_rank_in_company", "bookings_rank_in_team", "no team has more reps than the company"),
+            at_least("open_pipeline_reporting", "weighted_pipeline_reporting", "stage probabilities are at most 1"),
+            at_least(
+                "pipeline_created_to_date",
+                "bookings_to_date",
+                "bookings never above pipeline created: per rep, the bookings to date never exceed the amount of"
+                " the deals created to date (a won deal is created on or before it closes, same owner, same amount)",
+            ),
+            equals("activities_completed_count", "activities_by_type", "the sum of the per-type counts"),
+            count_sum_equals("deals_won_count", int(won), "deals won on or before the as-of date (fct_opportunities)"),
+            count_sum_equals(
+                "deals_lost_count", int(lost), "deals lost on or before the as-of date (fct_opportunities)"
+            ),
+        ],
+    )
+
+
+def rpt_pipeline_forecast(facts: Facts) -> Suite:
+    open_deals = int(
+        facts.scalar(
+            "select count(*) from intermediate.int_opportunity_month_ends inner join intermediate.int_as_of_date"
+            " on int_opportunity_month_ends.month_end_date = int_as_of_date.as_of_date"
+        )
+        or 0
+    )
+    return Suite(
+        table="marts.rpt_pipeline_forecast",
+        derived={
+            "quota_minus_closed_won": "quota_reporting - closed_won_reporting",
+            "coverage_null_when_nothing_to_cover": (
+                "(pipeline_coverage is null) = coalesce(quota_remaining_reporting <= 0, true)"
+            ),
+        },
+        expectations=[
+            *not_empty_when_core("opportunities"),
+            non_negative("pipeline_coverage", "coverage"),
+            *[
+                non_negative(column, "a count")
+                for column in ("open_deals_count", "overdue_open_deals_count", "closed_won_count")
+            ],
+            *[
+                non_negative(column)
+                for column in (
+                    "open_amount_reporting",
+                    "weighted_amount_reporting",
+                    "quota_reporting",
+                    "closed_won_reporting",
+                )
+            ],
+            at_least("open_amount_reporting", "weighted_amount_reporting", "stage probabilities are at most 1"),
+            at_least("open_deals_count", "overdue_open_deals_count", "overdue deals are open deals"),
+            equals("quota_remaining_reporting", "quota_minus_closed_won", "quota_reporting - closed_won_reporting"),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="coverage_null_when_nothing_to_cover",
+                value_set=[True],
+                description="pipeline_coverage is null exactly when there is no quota or nothing left to cover",
+            ),
+            count_sum_equals(
+                "open_deals_count",
+                2 * open_deals,
+                "every deal open at the as-of date is counted once in its team's row and once in the company row",
+            ),
+        ],
+    )
+
+
 SuiteFactory = Callable[[Facts], Suite]
 
 SUITES: dict[str, SuiteFactory] = {
@@ -980,4 +1106,6 @@ SUITES: dict[str, SuiteFactory] = {
     "marts.fct_lead_pool": fct_lead_pool,
     "marts.rpt_lead_conversion_monthly": rpt_lead_conversion_monthly,
     "marts.rpt_lead_pool_weekly": rpt_lead_pool_weekly,
+    "marts.rpt_sales_rep_performance_monthly": rpt_sales_rep_performance_monthly,
+    "marts.rpt_pipeline_forecast": rpt_pipeline_forecast,
 }
