@@ -28,7 +28,7 @@ build: install
 ## (tests/python/conftest.py). `make test TEST_WORKERS=0` runs them in one process.
 TEST_WORKERS ?= 2
 test: install
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 ## Lint Python and SQL. The sqlfluff dbt templater opens the DuckDB target: it gets a scratch file,
 ## so lint works on a fresh clone (no warehouse/) and never touches the served database.

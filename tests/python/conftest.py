@@ -239,17 +239,21 @@ def pg_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgBuild]:
 
 
 # --- pytest-xdist: which tests go to one worker together, and in what order -----------------
+#
+# `make test` runs `pytest -n 2 --dist loadgroup`. xdist's own loadgroup (xdist_group marks) does not work with
+# pytest 9.2 (it renames node ids, which pytest 9.2 derives anew), so the scheduler below replaces it for
+# --dist loadgroup: a group is a module, or several modules named in MODULE_GROUPS; a group's tests run on one
+# worker, so its module- and session-scoped builds are made once.
 
-# the group of every test that uses the shared PostgreSQL build or database (one worker builds it once)
-POSTGRES_GROUP = "postgres"
+# the modules that read the shared PostgreSQL build (pg_build): one worker builds it once and drops it after
+MODULE_GROUPS = {"test_dbt_postgres.py": "postgres", "test_pii_salt.py": "postgres"}
 # seconds each group takes on an idle machine, roughly (measured): the longest are handed out first, so that
-# the two workers finish together; a module not listed counts as SLOW_MODULE_SECONDS when it has a test
-# marked slow, else FAST_MODULE_SECONDS
+# the workers finish together; a module not listed counts as SLOW_MODULE_SECONDS when it has a test marked
+# slow, else FAST_MODULE_SECONDS
 GROUP_SECONDS = {
     "test_reliability.py": 600,
-    POSTGRES_GROUP: 240,
+    "postgres": 400,
     "test_lint.py": 190,
-    "test_pii_salt.py": 160,
     "test_minimal_export.py": 150,
     "test_fx_rates.py": 150,
     "test_pii_free_text.py": 140,
@@ -267,29 +271,37 @@ SLOW_MODULE_SECONDS = 100
 FAST_MODULE_SECONDS = 10
 
 
-def _group(item: pytest.Item) -> str:
-    if item.get_closest_marker("postgres") or "pg_build" in getattr(item, "fixturenames", ()):
-        return POSTGRES_GROUP
-    return item.path.name
+def group_of(nodeid: str) -> str:
+    """The group of a test, from its node id: its module's file name, or the group MODULE_GROUPS names."""
+    module = nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
+    return MODULE_GROUPS.get(module, module)
 
 
-def _loadgroup(config: pytest.Config) -> bool:
-    """True in the workers of `--dist loadgroup` (xdist sets option loadgroup there, and dist to "no")."""
-    return bool(getattr(config.option, "loadgroup", False))
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> Iterator[None]:
-    """Under `--dist loadgroup`: a module's tests go to one worker together, and so do the PostgreSQL tests
-    (marked before xdist's own hook appends the group to each test id); then the groups are ordered longest
-    first, after pytest's ordering by fixture (with --no-loadscope-reorder xdist hands them out in this
-    order); the order within a group is kept."""
-    if not _loadgroup(config):
-        return (yield)
-    groups = {id(item): _group(item) for item in items}
-    for item in items:
-        item.add_marker(pytest.mark.xdist_group(groups[id(item)]))
-    yield
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """--dist loadgroup: xdist's loadscope scheduling with group_of() as the scope; the groups are handed
+    out in collection order (see pytest_collection_modifyitems), a worker getting its next group when it has
+    two tests left."""
+    if config.getoption("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return group_of(nodeid)
+
+    config.option.loadscopereorder = False  # keep the order of the collection
+    return GroupScheduling(config, log)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's own ordering by fixture
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """In the workers of --dist loadgroup: the groups longest first; the order within a group is kept."""
+    if not getattr(config.option, "loadgroup", False):  # xdist sets it in its workers
+        return
+    groups = {id(item): group_of(item.nodeid) for item in items}
     slow_groups = {groups[id(item)] for item in items if item.get_closest_marker("slow")}
 
     def seconds(group: str) -> int:
