@@ -277,8 +277,6 @@ def group_of(nodeid: str) -> str:
     return MODULE_GROUPS.get(module, module)
 
 
-
-
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
     """--dist loadgroup: xdist's loadscope scheduling with group_of() as the scope; the groups are handed
