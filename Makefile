@@ -23,9 +23,12 @@ install: $(BIN)/dbt
 build: install
 	$(BIN)/python -m crmwh.build
 
-## Run every test: pytest (generator, oracle, dbt build on DuckDB and PostgreSQL, docs, lint).
+## Run every test: pytest (generator, oracle, dbt build on DuckDB and PostgreSQL, docs, lint), on
+## TEST_WORKERS pytest-xdist workers; the groups of tests that share a build stay on one worker
+## (tests/python/conftest.py). `make test TEST_WORKERS=0` runs them in one process.
+TEST_WORKERS ?= 2
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 ## Lint Python and SQL. The sqlfluff dbt templater opens the DuckDB target: it gets a scratch file,
 ## so lint works on a fresh clone (no warehouse/) and never touches the served database.

@@ -1,11 +1,26 @@
-"""Shared fixtures: run dbt against the demo seeds once per test session."""
+"""Shared fixtures: run dbt against the demo seeds once per test session.
+
+`make test` runs the suite on two pytest-xdist workers (``-n 2 --dist loadgroup``). Tests are handed to the
+workers a group at a time (pytest_collection_modifyitems below): the tests of one module stay together, so a
+module-scoped build runs once, and every PostgreSQL test goes to one worker, which builds the shared
+PostgreSQL warehouse once. The demo DuckDB build (``duckdb_build`` / ``warehouse``) is made once per run
+whatever the worker: the first worker that asks builds it under a file lock, the others wait and read the
+same file. Tests only read that file (read-only connections) or copy it before changing anything.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
+import secrets
+import shutil
+import socket
 import subprocess
 import sys
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +28,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS_RAW = ROOT / "seeds" / "raw"
+# The salt of the email and phone hashes in the shared PostgreSQL build (pg_build) and in test_pii_salt.py:
+# distinctive, so that the salt tests can search every file a build wrote for it.
+SALT_CANARY = "crmSaltCanary" + secrets.token_hex(8)
+# dbt threads of the PostgreSQL build: the queries run in the server, so more threads than cores pay
+PG_THREADS = "4"
 
 
 @dataclass
@@ -31,6 +51,22 @@ class DbtRun:
 
     def tail(self, lines: int = 60) -> str:
         return "\n".join(self.output.splitlines()[-lines:])
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "returncode": self.returncode,
+                "output": self.output,
+                "target_path": str(self.target_path),
+                "earlier": [str(path) for path in self.earlier],
+            }
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> DbtRun:
+        data = json.loads(text)
+        earlier = tuple(Path(path) for path in data["earlier"])
+        return cls(data["returncode"], data["output"], Path(data["target_path"]), earlier)
 
 
 def dbt_bin() -> str:
@@ -72,12 +108,43 @@ def run_dbt_seeded(args: list[str], target_path: Path, env: dict[str, str] | Non
     return DbtRun(run.returncode, seeded.output + run.output, run.target_path, (seed_target,))
 
 
+@contextlib.contextmanager
+def once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[tuple[Path, bool]]:
+    """A folder made once per test run, also when pytest-xdist runs the tests on several workers: (folder, fresh).
+
+    Without xdist it is a new folder of the session (fresh). Under xdist every worker gets the same folder,
+    beside the workers' own temporary folders, under an exclusive file lock: the first worker fills it (fresh
+    is True), the others wait for the lock and find it filled (fresh is False). A body that raises leaves the
+    folder unfinished, so the next worker fills it again.
+    """
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        yield tmp_path_factory.mktemp(name), True
+        return
+    folder = tmp_path_factory.getbasetemp().parent / name
+    done = folder.with_name(name + ".done")
+    with open(folder.with_name(name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        fresh = not done.exists()
+        if fresh:
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+        yield folder, fresh
+        done.touch()
+
+
 @pytest.fixture(scope="session")
 def duckdb_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[DbtRun, Path]:
-    """`dbt seed` of the demo exports, then `dbt build` of the whole project, into a fresh DuckDB file."""
-    work = tmp_path_factory.mktemp("duckdb_build")
-    database = work / "crm.duckdb"
-    run = run_dbt_seeded(["build"], work / "target", {"CRM_TARGET": "duckdb", "CRM_DUCKDB_PATH": str(database)})
+    """`dbt seed` of the demo exports, then `dbt build` of the whole project, into a fresh DuckDB file.
+
+    Built once per test run (see once_per_run): never change the file, copy it first.
+    """
+    with once_per_run(tmp_path_factory, "duckdb_build") as (work, fresh):
+        database = work / "crm.duckdb"
+        record = work / "dbt_run.json"
+        if fresh:
+            env = {"CRM_TARGET": "duckdb", "CRM_DUCKDB_PATH": str(database)}
+            record.write_text(run_dbt_seeded(["build"], work / "target", env).to_json())
+        run = DbtRun.from_json(record.read_text())
     return run, database
 
 
@@ -87,3 +154,155 @@ def warehouse(duckdb_build: tuple[DbtRun, Path]) -> Path:
     run, database = duckdb_build
     assert run.returncode == 0, "dbt build on DuckDB failed:\n" + run.tail()
     return database
+
+
+# --- PostgreSQL ------------------------------------------------------------------------------
+
+
+def pg_server() -> dict[str, str]:
+    """The server named by CRM_PG_HOST / CRM_PG_PORT / CRM_PG_USER / CRM_PG_PASSWORD (defaults localhost:5432)."""
+    return {
+        "host": os.environ.get("CRM_PG_HOST", "localhost"),
+        "port": os.environ.get("CRM_PG_PORT", "5432"),
+        "user": os.environ.get("CRM_PG_USER", "postgres"),
+        "password": os.environ.get("CRM_PG_PASSWORD", ""),
+    }
+
+
+def pg_reachable(server: dict[str, str]) -> bool:
+    try:
+        with socket.create_connection((server["host"], int(server["port"])), timeout=3):
+            return True
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def scratch_database(prefix: str) -> Iterator[tuple[dict[str, str], str]]:
+    """A fresh database on the configured server, dropped afterwards; skipped (a failure under CI) without a server."""
+    server = pg_server()
+    if not pg_reachable(server):
+        message = f"no PostgreSQL server reachable at {server['host']}:{server['port']} (set CRM_PG_HOST/CRM_PG_PORT)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("CI must run the PostgreSQL build: " + message)
+        pytest.skip(message)
+    import psycopg2
+
+    name = prefix + uuid.uuid4().hex[:8]
+    admin = psycopg2.connect(dbname="postgres", **server)
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f"create database {name}")
+    try:
+        yield server, name
+    finally:
+        with admin.cursor() as cur:
+            cur.execute(f"drop database if exists {name} with (force)")
+        admin.close()
+
+
+def pg_env(server: dict[str, str], name: str, options: str, salt: str = SALT_CANARY) -> dict[str, str]:
+    """dbt's environment for the PostgreSQL target: the database name, PGOPTIONS (the README's way to give
+    the salt, postgres_options()) and CRM_PII_SALT (the DuckDB salt, set so that a leak of it would show)."""
+    return {
+        "CRM_TARGET": "postgres",
+        "CRM_PG_HOST": server["host"],
+        "CRM_PG_PORT": server["port"],
+        "CRM_PG_USER": server["user"],
+        "CRM_PG_PASSWORD": server["password"],
+        "CRM_PG_DATABASE": name,
+        "PGOPTIONS": options,
+        "CRM_PII_SALT": salt,
+    }
+
+
+@dataclass
+class PgBuild:
+    run: DbtRun  # `dbt seed` of the demo exports, then `dbt build` of the whole project
+    server: dict[str, str]
+    database: str
+    salt: str  # given as PGOPTIONS="-c crm.pii_salt=<salt>"
+
+
+@pytest.fixture(scope="session")
+def pg_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgBuild]:
+    """The demo build on PostgreSQL (a scratch database, dropped at the end), shared by every PostgreSQL test
+    that only reads it: test_dbt_postgres.py and test_pii_salt.py. The salt is SALT_CANARY, given as the
+    README documents. Skipped (a failure under CI) without a reachable server; never change its database."""
+    from crmwh.pii_session import postgres_options
+
+    with scratch_database("crm_test_") as (server, name):
+        work = tmp_path_factory.mktemp("pg_build")
+        env = pg_env(server, name, postgres_options(SALT_CANARY))
+        run = run_dbt_seeded(["build", "--threads", PG_THREADS], work / "target", env)
+        yield PgBuild(run, server, name, SALT_CANARY)
+
+
+# --- pytest-xdist: which tests go to one worker together, and in what order -----------------
+#
+# `make test` runs `pytest -n 2 --dist loadgroup`. xdist's own loadgroup (xdist_group marks) does not work with
+# pytest 9.2 (it renames node ids, which pytest 9.2 derives anew), so the scheduler below replaces it for
+# --dist loadgroup: a group is a module, or several modules named in MODULE_GROUPS; a group's tests run on one
+# worker, so its module- and session-scoped builds are made once.
+
+# the modules that read the shared PostgreSQL build (pg_build): one worker builds it once and drops it after
+MODULE_GROUPS = {"test_dbt_postgres.py": "postgres", "test_pii_salt.py": "postgres"}
+# seconds each group takes on an idle machine, roughly (measured): the longest are handed out first, so that
+# the workers finish together; a module not listed counts as SLOW_MODULE_SECONDS when it has a test marked
+# slow, else FAST_MODULE_SECONDS
+GROUP_SECONDS = {
+    "test_reliability.py": 600,
+    "postgres": 400,
+    "test_lint.py": 190,
+    "test_minimal_export.py": 150,
+    "test_fx_rates.py": 150,
+    "test_pii_free_text.py": 140,
+    "test_validate.py": 130,
+    "test_lineage.py": 100,
+    "test_dbt_duckdb.py": 80,
+    "test_raw_files_in_place.py": 60,
+    "test_generator.py": 50,
+    "test_raw_csv_errors.py": 50,
+    "test_dbt_builtins.py": 30,
+    "test_oracle.py": 20,
+    "test_docs_conventions.py": 15,
+}
+SLOW_MODULE_SECONDS = 100
+FAST_MODULE_SECONDS = 10
+
+
+def group_of(nodeid: str) -> str:
+    """The group of a test, from its node id: its module's file name, or the group MODULE_GROUPS names."""
+    module = nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
+    return MODULE_GROUPS.get(module, module)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """--dist loadgroup: xdist's loadscope scheduling with group_of() as the scope; the groups are handed
+    out in collection order (see pytest_collection_modifyitems), a worker getting its next group when it has
+    two tests left."""
+    if config.getoption("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return group_of(nodeid)
+
+    config.option.loadscopereorder = False  # keep the order of the collection
+    return GroupScheduling(config, log)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's own ordering by fixture
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """In the workers of --dist loadgroup: the groups longest first; the order within a group is kept."""
+    if not getattr(config.option, "loadgroup", False):  # xdist sets it in its workers
+        return
+    groups = {id(item): group_of(item.nodeid) for item in items}
+    slow_groups = {groups[id(item)] for item in items if item.get_closest_marker("slow")}
+
+    def seconds(group: str) -> int:
+        return GROUP_SECONDS.get(group, SLOW_MODULE_SECONDS if group in slow_groups else FAST_MODULE_SECONDS)
+
+    items.sort(key=lambda item: -seconds(groups[id(item)]))

@@ -7,8 +7,9 @@ warehouse folder (DuckDB files, validation reports) and the build's output are s
 
 - the build command (``python -m crmwh.build``) on the demo seeds, DuckDB;
 - plain dbt on DuckDB (the models that hash, with their parents);
-- plain dbt on PostgreSQL, the salt given as documented: PGOPTIONS="-c crm.pii_salt=..." (skipped with a
-  message where no server is reachable, as test_dbt_postgres.py).
+- dbt on PostgreSQL, the salt given as documented: PGOPTIONS="-c crm.pii_salt=..." (skipped with a
+  message where no server is reachable, as test_dbt_postgres.py): the shared demo build of conftest.pg_build,
+  which is made with this salt.
 
 An empty CRM_PII_SALT, a DuckDB profile without the plugin that sets the session variable, and a PostgreSQL
 session without crm.pii_salt fail loudly, never hashing with an empty salt.
@@ -22,7 +23,6 @@ import csv
 import hashlib
 import os
 import re
-import secrets
 import subprocess
 import unicodedata
 from pathlib import Path
@@ -30,14 +30,25 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import ROOT, SEEDS_RAW, DbtRun, dbt_bin, run_dbt, run_dbt_seeded
+from conftest import (
+    ROOT,
+    SALT_CANARY,
+    SEEDS_RAW,
+    DbtRun,
+    PgBuild,
+    dbt_bin,
+    pg_env,
+    run_dbt,
+    run_dbt_seeded,
+    scratch_database,
+)
 from crmwh.pii_session import postgres_options
 from reliability_helpers import build_env, files_containing, run_build, tail
-from test_dbt_postgres import scratch_database
 
 pytestmark = pytest.mark.slow
 
-SALT = "crmSaltCanary" + secrets.token_hex(8)
+# one distinctive random salt per test session (per xdist worker), shared with conftest.pg_build
+SALT = SALT_CANARY
 # the models that call pii_hash(), with everything they read (raw and lookup seeds)
 HASHING = ["+base_crm__customers", "+base_crm__leads", "+base_crm__sales_reps", "+base_crm__email_events"]
 SAMPLE = 8  # customers whose hashes are recomputed in Python
@@ -191,35 +202,17 @@ def test_salt_missing_from_the_duckdb_session_fails_loudly(tmp_path: Path) -> No
 # --- PostgreSQL ------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def pg_salt_database():
-    with scratch_database("crm_salt_") as database:
-        yield database
-
-
-def pg_env(server: dict[str, str], name: str, options: str) -> dict[str, str]:
-    return {
-        "CRM_TARGET": "postgres",
-        "CRM_PG_HOST": server["host"],
-        "CRM_PG_PORT": server["port"],
-        "CRM_PG_USER": server["user"],
-        "CRM_PG_PASSWORD": server["password"],
-        "CRM_PG_DATABASE": name,
-        "PGOPTIONS": options,
-        **salt_env(),
-    }
-
-
 @pytest.mark.postgres
-def test_salt_on_postgres_comes_from_pgoptions_and_is_written_nowhere(pg_salt_database, tmp_path: Path) -> None:
+def test_salt_on_postgres_comes_from_pgoptions_and_is_written_nowhere(pg_build: PgBuild) -> None:
+    """The shared PostgreSQL build (conftest.pg_build: `dbt seed`, then `dbt build` of the whole project) was
+    given this module's salt as PGOPTIONS, with CRM_PII_SALT set to it too."""
     import psycopg2
 
-    server, name = pg_salt_database
-    env = pg_env(server, name, postgres_options(SALT))
-    run = run_dbt_seeded(["build", "--select", *HASHING, "--exclude", "test_type:data"], tmp_path / "target", env)
+    assert pg_build.salt == SALT
+    run, server, name = pg_build.run, pg_build.server, pg_build.database
     assert run.returncode == 0, run.tail()
     assert_artifacts_written(run.target_path, run.target_path / "logs")
-    assert_salt_written_nowhere(run.output, run.target_path)
+    assert_salt_written_nowhere(run.output, run.target_path, *run.earlier)
 
     ids = ", ".join(f"'{key}'" for key in expected_customer_hashes())
     with psycopg2.connect(dbname=name, **server) as con, con.cursor() as cur:
@@ -232,9 +225,9 @@ def test_salt_on_postgres_comes_from_pgoptions_and_is_written_nowhere(pg_salt_da
 
 
 @pytest.mark.postgres
-def test_salt_missing_from_the_postgres_session_fails_loudly(pg_salt_database, tmp_path: Path) -> None:
-    server, name = pg_salt_database
-    run = run_dbt(["run", "--select", "base_crm__customers"], tmp_path / "target", pg_env(server, name, ""))
+def test_salt_missing_from_the_postgres_session_fails_loudly(tmp_path: Path) -> None:
+    with scratch_database("crm_salt_") as (server, name):
+        run = run_dbt(["run", "--select", "base_crm__customers"], tmp_path / "target", pg_env(server, name, ""))
     assert run.returncode != 0
     assert "The PostgreSQL session setting crm.pii_salt" in run.output and "PGOPTIONS" in run.output, run.tail()
     assert "START sql" not in run.output
