@@ -6,22 +6,37 @@ with
 
 cases as (
 
-    select 1 as case_id, cast(1 as double precision) as value_x
-    union all select 1, 2
-    union all select 1, 4
-    union all select 2, 1
-    union all select 2, 2
-    union all select 2, 3
-    union all select 2, 10
-    union all select 3, cast(null as double precision)
+    select
+        case_values.case_id,
+        cast(case_values.value_x as double precision) as value_x
+
+    from (
+        values
+        (1, 1),
+        (1, 2),
+        (1, 4),
+        (2, 1),
+        (2, 2),
+        (2, 3),
+        (2, 10),
+        (3, null)
+    ) as case_values (case_id, value_x)
 
 ),
 
 expected as (
 
-    select 1 as case_id, cast(2 as double precision) as expected_median, cast(3.6 as double precision) as expected_p90
-    union all select 2, 2.5, 7.9
-    union all select 3, null, null
+    select
+        expected_values.case_id,
+        cast(expected_values.expected_median as double precision) as expected_median,
+        cast(expected_values.expected_p90 as double precision) as expected_p90
+
+    from (
+        values
+        (1, 2.0, 3.6),
+        (2, 2.5, 7.9),
+        (3, null, null)
+    ) as expected_values (case_id, expected_median, expected_p90)
 
 ),
 
