@@ -94,7 +94,9 @@ final as (
         changed_by_rep_id,
         case
             when exited_at is not null
-                then {{ dbt.datediff('entered_at', 'exited_at', 'second') }} / 86400.0
+                then
+                    {{ dbt.datediff('entered_at', 'exited_at', 'second') }}
+                    / 86400.0
         end as days_in_stage,
         stage_name <> 'closed_lost' and stage_order > previous_stage_order + 1 as is_skip,
         entry_of_stage_number > 1 or stage_order < previous_stage_order as is_revisit
