@@ -300,9 +300,19 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | 
     return GroupScheduling(config, log)
 
 
-@pytest.hookimpl(trylast=True)  # after pytest's own ordering by fixture
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """In the workers of --dist loadgroup: the groups longest first; the order within a group is kept."""
+# the session builds: a test that reads one is slow, as one that builds
+BUILD_FIXTURES = {"duckdb_build", "warehouse", "pg_build"}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> Iterator[None]:
+    """Before the other hooks (so that `-m "not slow"` leaves them out): a test that uses a session build is
+    marked slow. After them (after pytest's ordering by fixture), in the workers of --dist loadgroup: the
+    groups longest first; the order within a group is kept."""
+    for item in items:
+        if BUILD_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+    yield
     if not getattr(config.option, "loadgroup", False):  # xdist sets it in its workers
         return
     groups = {id(item): group_of(item.nodeid) for item in items}
