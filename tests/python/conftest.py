@@ -1,9 +1,9 @@
 """Shared fixtures: run dbt against the demo seeds once per test session.
 
 `make test` runs the suite on two pytest-xdist workers (``-n 2 --dist loadgroup``). Tests are handed to the
-workers a group at a time (pytest_collection_modifyitems below): the tests of one module stay together, so a
-module-scoped build runs once, and every PostgreSQL test goes to one worker, which builds the shared
-PostgreSQL warehouse once. The demo DuckDB build (``duckdb_build`` / ``warehouse``) is made once per run
+workers a group at a time, longest first (pytest_xdist_make_scheduler and pytest_collection_modifyitems
+below): the tests of one module stay together, so a module-scoped build runs once, and the PostgreSQL modules
+go to one worker, which builds the shared PostgreSQL warehouse (pg_build) once. The demo DuckDB build (``duckdb_build`` / ``warehouse``) is made once per run
 whatever the worker: the first worker that asks builds it under a file lock, the others wait and read the
 same file. Tests only read that file (read-only connections) or copy it before changing anything.
 """
@@ -99,11 +99,17 @@ def run_dbt_seeded(args: list[str], target_path: Path, env: dict[str, str] | Non
     """As the build command: `dbt seed` of the demo exports (seeds/raw, the source raw), then dbt args without them.
 
     The models read the raw exports as source('raw', ...), so dbt does not order the seeds before them.
+    Both steps parse the same project with the same profile, database and environment: the second starts from
+    the first one's partial_parse.msgpack (dbt re-parses whatever differs), which saves a full parse.
     """
     seed_target = target_path.with_name(target_path.name + "_seed")
     seeded = run_dbt(["seed", "--select", "path:seeds/raw"], seed_target, env)
     if seeded.returncode != 0:
         return seeded
+    parsed = seed_target / "partial_parse.msgpack"
+    if parsed.exists() and not (target_path / parsed.name).exists():
+        target_path.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(parsed, target_path / parsed.name)
     run = run_dbt([*args, "--exclude", "path:seeds/raw"], target_path, env)
     return DbtRun(run.returncode, seeded.output + run.output, run.target_path, (seed_target,))
 
@@ -247,25 +253,25 @@ def pg_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgBuild]:
 
 # the modules that read the shared PostgreSQL build (pg_build): one worker builds it once and drops it after
 MODULE_GROUPS = {"test_dbt_postgres.py": "postgres", "test_pii_salt.py": "postgres"}
-# seconds each group takes on an idle machine, roughly (measured): the longest are handed out first, so that
-# the workers finish together; a module not listed counts as SLOW_MODULE_SECONDS when it has a test marked
-# slow, else FAST_MODULE_SECONDS
+# seconds each group took in a run of `make test` (two workers, the demo DuckDB build not counted: it lands on
+# whichever group asks first): the longest are handed out first, so that the workers finish together; a module
+# not listed counts as SLOW_MODULE_SECONDS when it has a test marked slow, else FAST_MODULE_SECONDS
 GROUP_SECONDS = {
-    "test_reliability.py": 600,
-    "postgres": 400,
-    "test_lint.py": 190,
-    "test_minimal_export.py": 150,
-    "test_fx_rates.py": 150,
-    "test_pii_free_text.py": 140,
-    "test_validate.py": 130,
-    "test_lineage.py": 100,
-    "test_dbt_duckdb.py": 80,
-    "test_raw_files_in_place.py": 60,
-    "test_generator.py": 50,
-    "test_raw_csv_errors.py": 50,
+    "test_reliability.py": 720,
+    "postgres": 345,
+    "test_lint.py": 215,
+    "test_validate.py": 180,
+    "test_fx_rates.py": 185,
+    "test_minimal_export.py": 110,
+    "test_raw_files_in_place.py": 110,
+    "test_lineage.py": 105,
+    "test_pii_free_text.py": 100,
+    "test_raw_csv_errors.py": 85,
     "test_dbt_builtins.py": 30,
-    "test_oracle.py": 20,
-    "test_docs_conventions.py": 15,
+    "test_generator.py": 26,
+    "test_dbt_duckdb.py": 21,
+    "test_oracle.py": 14,
+    "test_docs_conventions.py": 14,
 }
 SLOW_MODULE_SECONDS = 100
 FAST_MODULE_SECONDS = 10
@@ -294,9 +300,19 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | 
     return GroupScheduling(config, log)
 
 
-@pytest.hookimpl(trylast=True)  # after pytest's own ordering by fixture
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """In the workers of --dist loadgroup: the groups longest first; the order within a group is kept."""
+# the session builds: a test that reads one is slow, as one that builds
+BUILD_FIXTURES = {"duckdb_build", "warehouse", "pg_build"}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> Iterator[None]:
+    """Before the other hooks (so that `-m "not slow"` leaves them out): a test that uses a session build is
+    marked slow. After them (after pytest's ordering by fixture), in the workers of --dist loadgroup: the
+    groups longest first; the order within a group is kept."""
+    for item in items:
+        if BUILD_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+    yield
     if not getattr(config.option, "loadgroup", False):  # xdist sets it in its workers
         return
     groups = {id(item): group_of(item.nodeid) for item in items}

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
@@ -27,6 +29,7 @@ def test_ruff_format() -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+@pytest.mark.slow
 def test_sqlfluff_lint(tmp_path: Path) -> None:
     # the dbt templater opens the target database: give it a scratch DuckDB file, never the served one
     env = {"CRM_TARGET": "duckdb", "CRM_DUCKDB_PATH": str(tmp_path / "lint.duckdb")}

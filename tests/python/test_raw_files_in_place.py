@@ -17,6 +17,8 @@ from conftest import run_dbt
 from oracle import ORDER, accept_all, read_raw
 from reliability_helpers import generate
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
