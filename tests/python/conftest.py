@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pytest
 
+from reliability_helpers import generate
+
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS_RAW = ROOT / "seeds" / "raw"
 # The salt of the email and phone hashes in the shared PostgreSQL build (pg_build) and in test_pii_salt.py:
@@ -160,6 +162,42 @@ def warehouse(duckdb_build: tuple[DbtRun, Path]) -> Path:
     run, database = duckdb_build
     assert run.returncode == 0, "dbt build on DuckDB failed:\n" + run.tail()
     return database
+
+
+# --- one small generated data set, shared by the area oracle tests -----------------------------
+GENERATED_CUSTOMERS = 400
+GENERATED_SEED = 11
+
+
+@dataclass
+class GeneratedSet:
+    raw_dir: Path  # the raw CSV exports (and _meta/truth.json)
+    database: Path  # the DuckDB build of them
+    target_path: Path  # dbt's target folder of that build (manifest, run_results)
+
+
+@pytest.fixture(scope="session")
+def generated_set(tmp_path_factory: pytest.TempPathFactory) -> GeneratedSet:
+    """A small generated export (GENERATED_CUSTOMERS customers, seed GENERATED_SEED) read in place and built
+    with `dbt build` (models, lookup seeds, snapshots and data tests), once per test run (see once_per_run).
+
+    The area oracles recompute their marts from these raw CSVs; never change the files, copy them first.
+    """
+    with once_per_run(tmp_path_factory, "generated_set") as (work, fresh):
+        raw_dir, database, target = work / "raw", work / "crm.duckdb", work / "target"
+        record = work / "dbt_run.json"
+        if fresh:
+            generate(raw_dir, GENERATED_CUSTOMERS, GENERATED_SEED)
+            env = {
+                "CRM_TARGET": "duckdb",
+                "CRM_DUCKDB_PATH": str(database),
+                "CRM_RAW_DIR": str(raw_dir),
+                "CRM_RAW_FORMAT": "csv",
+            }
+            record.write_text(run_dbt(["build", "--exclude", "path:seeds/raw"], target, env).to_json())
+        run = DbtRun.from_json(record.read_text())
+    assert run.returncode == 0, "dbt build of the generated set failed:\n" + run.tail()
+    return GeneratedSet(raw_dir, database, target)
 
 
 # --- PostgreSQL ------------------------------------------------------------------------------

@@ -2,8 +2,7 @@
 
 ``oracle_sales_funnel.py`` recomputes from the raw CSVs in plain Python what the marts must say. Compared
 exactly (rates and medians to 1e-9, money to the cent), on the demo seeds (the session's ``warehouse``) and on
-one small generated data set read in place and built with the build command (dbt build, validation with the
-Great Expectations suites, atomic publish; shared by this module's slow tests):
+the session's small generated data set (conftest ``generated_set``: read in place, built once per run):
 
 - every row of ``rpt_funnel_conversion_monthly``: reached counts, stage-to-stage and cumulative conversion,
   drop-off, median days in stage, the largest drop-off;
@@ -28,7 +27,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import SEEDS_RAW, run_dbt
+from conftest import SEEDS_RAW, GeneratedSet, run_dbt
 from oracle import accept_all
 from oracle_sales_funnel import (
     FUNNEL_STAGES,
@@ -39,7 +38,7 @@ from oracle_sales_funnel import (
     funnel,
     per_lead_source,
 )
-from reliability_helpers import build_env, generate, read_rows, run_build, tail, write_rows
+from reliability_helpers import read_rows, write_rows
 
 TOLERANCE = 1e-9
 GENERATED_CUSTOMERS = 300
@@ -59,28 +58,13 @@ SNAPSHOT_REBUILD = [
 ]
 
 
-@pytest.fixture(scope="module")
-def generated_raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return generate(tmp_path_factory.mktemp("funnel_raw") / "csv", GENERATED_CUSTOMERS, GENERATED_SEED)
-
-
-@pytest.fixture(scope="module")
-def generated_warehouse(generated_raw: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The generated set read in place, built, validated and published by the build command."""
-    work = tmp_path_factory.mktemp("funnel_build")
-    served = work / "served" / "crm.duckdb"
-    result = run_build(served, build_env(generated_raw, work))
-    assert result.returncode == 0, "the build of the generated data failed:\n" + tail(result.stdout, 80)
-    return served
-
-
 @pytest.fixture(scope="module", params=["demo", pytest.param("generated", marks=pytest.mark.slow)])
 def dataset(request: pytest.FixtureRequest) -> tuple[dict[str, Deal], Path]:
     """(oracle deals, warehouse) of the demo seeds or of the generated set."""
     if request.param == "demo":
         return deals(accept_all(SEEDS_RAW)), request.getfixturevalue("warehouse")
-    raw = request.getfixturevalue("generated_raw")
-    return deals(accept_all(raw, seed_nulls=False)), request.getfixturevalue("generated_warehouse")
+    generated = request.getfixturevalue("generated_set")
+    return deals(accept_all(generated.raw_dir, seed_nulls=False)), generated.database
 
 
 def query(warehouse: Path, sql: str) -> list[tuple]:
@@ -196,14 +180,12 @@ def snapshot_rows(warehouse: Path, opportunity_id: str) -> list[tuple]:
 
 
 @pytest.mark.slow
-def test_snapshot_keeps_the_history_of_a_changed_opportunity(
-    generated_raw: Path, generated_warehouse: Path, tmp_path: Path
-) -> None:
+def test_snapshot_keeps_the_history_of_a_changed_opportunity(generated_set: GeneratedSet, tmp_path: Path) -> None:
     """Snapshot, change one open deal's stage and amount in the export, rebuild its staging, snapshot again."""
     warehouse = tmp_path / "crm.duckdb"
-    shutil.copyfile(generated_warehouse, warehouse)
+    shutil.copyfile(generated_set.database, warehouse)
     raw = tmp_path / "raw"
-    shutil.copytree(generated_raw, raw)
+    shutil.copytree(generated_set.raw_dir, raw)
     header, rows = read_rows(raw / "raw_opportunities.csv")
     raw_rows_by_id: dict[str, list[dict[str, str]]] = defaultdict(list)
     for row in rows:

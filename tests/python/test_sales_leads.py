@@ -8,16 +8,14 @@ On the demo seeds (the session's demo build) and on one small generated data set
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from conftest import SEEDS_RAW, run_dbt
+from conftest import SEEDS_RAW, GeneratedSet
 from oracle import accept_all
 from oracle_sales_leads import as_of_date, lead_conversion_monthly, lead_pool, lead_pool_weekly, leads_as_of
-from reliability_helpers import generate
 
 LEAD_MARTS = ["fct_lead_pool", "rpt_lead_conversion_monthly", "rpt_lead_pool_weekly"]
 POOL_COLUMNS = [
@@ -115,34 +113,9 @@ def test_lead_marts_match_the_oracle_on_the_demo_seeds(warehouse: Path) -> None:
     assert all(counts.get(state, 0) > 10 for state in ("owned", "in_pool", "frozen", "converted")), counts
 
 
-@pytest.fixture(scope="module")
-def generated_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
-    """A small generated data set (its own seed), read in place, built up to the lead marts.
-
-    Models and seeds only: the oracle is the check here; the data tests of these models run in the demo builds.
-    """
-    work = tmp_path_factory.mktemp("sales_leads_generated")
-    raw_dir = generate(work / "raw", customers=300, seed=11)
-    database = work / "crm.duckdb"
-    env = {
-        "CRM_TARGET": "duckdb",
-        "CRM_DUCKDB_PATH": str(database),
-        "CRM_RAW_DIR": str(raw_dir),
-        "CRM_RAW_FORMAT": "csv",
-    }
-    selection = [f"+{mart}" for mart in LEAD_MARTS]
-    run = run_dbt(
-        ["build", "--select", *selection, "--exclude", "path:seeds/raw", "test_type:unit", "test_type:data"],
-        work / "target",
-        env,
-    )
-    assert run.returncode == 0, run.tail()
-    yield raw_dir, database
-
-
 @pytest.mark.slow
-def test_lead_marts_match_the_oracle_on_generated_data(generated_build: tuple[Path, Path]) -> None:
-    raw_dir, database = generated_build
+def test_lead_marts_match_the_oracle_on_generated_data(generated_set: GeneratedSet) -> None:
+    raw_dir, database = generated_set.raw_dir, generated_set.database
     counts = check_lead_marts(raw_dir, database, seed_nulls=False)
     assert counts["leads"] > 200
     assert counts.get("in_pool", 0) > 0 and counts.get("converted", 0) > 0, counts

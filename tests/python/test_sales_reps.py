@@ -1,8 +1,8 @@
 """Oracle tests of rpt_sales_rep_performance_monthly: bookings, deals won and lost and win rates per rep and month,
 recomputed in plain Python from the raw CSVs (oracle_sales_reps.py), equal to the mart: money to the cent, rates
 to 1e-9; and the deals open at the as-of date with their amount, which the forecast's company rows add up to. On
-the demo seeds (the session's demo build) and on one small generated data set read in place (its own
-build of the two sales marts and their parents, shared by the module; marked slow).
+the demo seeds (the session's demo build) and on the session's small generated data set (conftest ``generated_set``; marked
+slow).
 """
 
 from __future__ import annotations
@@ -14,10 +14,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import SEEDS_RAW, run_dbt
+from conftest import SEEDS_RAW, GeneratedSet
 from oracle import accept_all
 from oracle_sales_reps import RepMonth, as_of_date, closed_deals_by_rep_month, open_pipeline_at_as_of
-from reliability_helpers import generate
 
 RATE_TOLERANCE = 1e-9
 MART = "marts.rpt_sales_rep_performance_monthly"
@@ -79,32 +78,9 @@ def test_rep_bookings_and_win_rates_match_the_oracle_on_the_demo(warehouse: Path
     assert forecast_open_pipeline(warehouse) == open_pipeline_at_as_of(accepted)
 
 
-@pytest.fixture(scope="module")
-def generated_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """A small generated export (its own seed) and a DuckDB build of the sales marts from it, read in place."""
-    work = tmp_path_factory.mktemp("sales_reps_generated")
-    raw = generate(work / "raw", customers=400, seed=11)
-    database = work / "crm.duckdb"
-    env = {"CRM_TARGET": "duckdb", "CRM_DUCKDB_PATH": str(database), "CRM_RAW_DIR": str(raw), "CRM_RAW_FORMAT": "csv"}
-    models = ["+rpt_sales_rep_performance_monthly", "+rpt_pipeline_forecast"]
-    # the lookup seeds and the models the two marts read; no tests (a partial build lacks their other models)
-    args = [
-        "build",
-        "--select",
-        *models,
-        "--exclude",
-        "path:seeds/raw",
-        "resource_type:test",
-        "resource_type:unit_test",
-    ]
-    run = run_dbt(args, work / "target", env)
-    assert run.returncode == 0, run.tail()
-    return raw, database
-
-
 @pytest.mark.slow
-def test_rep_bookings_and_win_rates_match_the_oracle_on_generated_data(generated_build: tuple[Path, Path]) -> None:
-    raw, database = generated_build
+def test_rep_bookings_and_win_rates_match_the_oracle_on_generated_data(generated_set: GeneratedSet) -> None:
+    raw, database = generated_set.raw_dir, generated_set.database
     accepted = accept_all(raw, seed_nulls=False)
     assert as_of_date(accepted) == warehouse_as_of(database)
     expected = closed_deals_by_rep_month(accepted)
