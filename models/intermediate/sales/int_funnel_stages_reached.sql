@@ -3,7 +3,7 @@
     negotiation, closed_won: stage_order 1 to 5), every stage whether reached
     or not, with the opportunity's breakdown keys: the input of
     rpt_funnel_conversion_monthly.
-    Reached: the furthest stage of fct_opportunities (the one definition) is at
+    Reached: the furthest stage of int_opportunities_enriched (the one definition) is at
     or beyond the stage, so a skipped stage counts as passed and a lost deal
     reaches nothing beyond the furthest open stage it was in.
     Null breakdown keys are labelled 'unassigned' (no owner, an owner without a
@@ -13,7 +13,7 @@ with
 
 opportunities as (
 
-    select * from {{ ref('fct_opportunities') }}
+    select * from {{ ref('int_opportunities_enriched') }}
 
 ),
 

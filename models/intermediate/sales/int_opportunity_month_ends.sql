@@ -17,19 +17,13 @@ with
 
 opportunities as (
 
-    select * from {{ ref('stg_crm__opportunities') }}
+    select * from {{ ref('int_opportunities_enriched') }}
 
 ),
 
 stage_entries as (
 
     select * from {{ ref('int_opportunity_stages_ordered') }}
-
-),
-
-sales_reps as (
-
-    select * from {{ ref('stg_crm__sales_reps') }}
 
 ),
 
@@ -54,21 +48,18 @@ as_of as (
 opportunities_as_of as (
 
     select
-        opportunities.opportunity_id,
-        opportunities.owner_rep_id,
-        opportunities.stage_name as current_stage_name,
-        opportunities.is_closed,
-        opportunities.actual_close_date,
-        opportunities.expected_close_date,
-        opportunities.currency_code,
-        opportunities.amount,
-        cast(opportunities.created_at as date) as created_date
+        opportunity_id,
+        owner_rep_id,
+        owner_team,
+        stage_name as current_stage_name,
+        is_closed,
+        actual_close_date,
+        expected_close_date,
+        currency_code,
+        amount,
+        created_date
 
     from opportunities
-
-    cross join as_of
-
-    where cast(opportunities.created_at as date) <= as_of.as_of_date
 
 ),
 
@@ -172,7 +163,7 @@ valued as (
     select
         staged.opportunity_id,
         staged.owner_rep_id,
-        sales_reps.team as owner_team,
+        staged.owner_team,
         staged.month_start,
         staged.month_end_date,
         staged.created_date,
@@ -189,9 +180,6 @@ valued as (
 
     inner join stage_probabilities
         on staged.stage_name = stage_probabilities.stage_name
-
-    left join sales_reps
-        on staged.owner_rep_id = sales_reps.rep_id
 
     left join fx_rates_daily
         on staged.currency_code = fx_rates_daily.currency_code
