@@ -66,7 +66,8 @@ with_recency as (
 
     select
         *,
-        {{ dbt.datediff('last_purchase_date', 'reference_date', 'day') }} as recency_days
+        {{ dbt.datediff('last_purchase_date', 'reference_date', 'day') }}
+            as recency_days
 
     from customer_values
 

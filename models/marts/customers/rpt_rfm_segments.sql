@@ -72,31 +72,19 @@ as_of as (
 
 ),
 
-final as (
+segment_rows as (
 
     select
-        cast(segments.rfm_segment as {{ dbt.type_string() }}) as rfm_segment,
-        cast(segments.segment_order as {{ dbt.type_int() }}) as segment_order,
-        cast(as_of.as_of_date as date) as as_of_date,
-        cast(coalesce(segment_figures.customer_count, 0) as {{ dbt.type_int() }}) as customer_count,
-        cast(
-            case
-                when totals.total_customer_count > 0
-                    then 1.0 * coalesce(segment_figures.customer_count, 0) / totals.total_customer_count
-            end as double precision
-        ) as customer_share,
-        cast(coalesce(segment_figures.revenue_reporting, 0) as numeric(18, 2)) as revenue_reporting,
-        cast('{{ reporting_currency() }}' as {{ dbt.type_string() }}) as reporting_currency_code,
-        cast(
-            case
-                when totals.total_revenue_reporting <> 0
-                    then cast(coalesce(segment_figures.revenue_reporting, 0) as double precision)
-                    / cast(totals.total_revenue_reporting as double precision)
-            end as double precision
-        ) as revenue_share,
-        cast(segment_figures.avg_recency_days as double precision) as avg_recency_days,
-        cast(segment_figures.avg_frequency as double precision) as avg_frequency,
-        {{ round_money('segment_figures.avg_monetary_reporting') }} as avg_monetary_reporting
+        segments.rfm_segment,
+        segments.segment_order,
+        as_of.as_of_date,
+        coalesce(segment_figures.customer_count, 0) as customer_count,
+        coalesce(segment_figures.revenue_reporting, 0) as revenue_reporting,
+        totals.total_customer_count,
+        totals.total_revenue_reporting,
+        segment_figures.avg_recency_days,
+        segment_figures.avg_frequency,
+        segment_figures.avg_monetary_reporting
 
     from segments
 
@@ -106,6 +94,33 @@ final as (
 
     left join segment_figures
         on segments.rfm_segment = segment_figures.rfm_segment
+
+),
+
+final as (
+
+    select
+        cast(rfm_segment as {{ dbt.type_string() }}) as rfm_segment,
+        cast(segment_order as {{ dbt.type_int() }}) as segment_order,
+        cast(as_of_date as date) as as_of_date,
+        cast(customer_count as {{ dbt.type_int() }}) as customer_count,
+        cast(
+            case when total_customer_count > 0 then 1.0 * customer_count / total_customer_count end
+            as double precision
+        ) as customer_share,
+        cast(revenue_reporting as numeric(18, 2)) as revenue_reporting,
+        cast('{{ reporting_currency() }}' as {{ dbt.type_string() }}) as reporting_currency_code,
+        cast(
+            case
+                when total_revenue_reporting <> 0
+                    then cast(revenue_reporting as double precision) / cast(total_revenue_reporting as double precision)
+            end as double precision
+        ) as revenue_share,
+        cast(avg_recency_days as double precision) as avg_recency_days,
+        cast(avg_frequency as double precision) as avg_frequency,
+        {{ round_money('avg_monetary_reporting') }} as avg_monetary_reporting
+
+    from segment_rows
 
 )
 
