@@ -1086,6 +1086,117 @@ def rpt_pipeline_forecast(facts: Facts) -> Suite:
     )
 
 
+# ---------------------------------------------------------------------------------------------
+# Customer value: RFM.
+
+RFM_SEGMENTS = [
+    "champions",
+    "loyal",
+    "potential_loyalist",
+    "new",
+    "promising",
+    "need_attention",
+    "about_to_sleep",
+    "at_risk",
+    "cannot_lose",
+    "hibernating",
+    "lost",
+]
+RFM_NOT_A_CUSTOMER = "not_a_customer"
+
+
+def rfm_score(column: str) -> gxe.Expectation:
+    return gxe.ExpectColumnValuesToBeBetween(
+        column=column, min_value=1, max_value=5, description=f"{column} is an RFM quintile score, 1 to 5"
+    )
+
+
+def rfm_segment(column: str, extra: tuple[str, ...] = ()) -> gxe.Expectation:
+    return gxe.ExpectColumnValuesToBeInSet(
+        column=column,
+        value_set=[*RFM_SEGMENTS, *extra],
+        description=f"{column} is one of the 11 segments of the seed rfm_segment_map"
+        + "".join(f" or {value}" for value in extra),
+    )
+
+
+def rfm_customers(facts: Facts) -> int:
+    """Customers with a revenue purchase day on or before the as-of date: the rows of fct_customer_rfm."""
+    return int(facts.scalar("select count(distinct customer_id) from intermediate.int_customer_purchase_days") or 0)
+
+
+def fct_customer_rfm(facts: Facts) -> Suite:
+    return Suite(
+        table="marts.fct_customer_rfm",
+        derived={
+            "score_sum": "recency_score + frequency_score + monetary_score",
+            "score_digits": (
+                "cast(recency_score as varchar) || cast(frequency_score as varchar) || cast(monetary_score as varchar)"
+            ),
+            "recency_from_dates": "as_of_date - last_purchase_date",
+        },
+        expectations=[
+            *not_empty_when_core("orders"),
+            gxe.ExpectTableRowCountToEqual(
+                value=rfm_customers(facts),
+                description="one row per customer with a revenue purchase day on or before the as-of date",
+            ),
+            *[
+                rfm_score(column)
+                for column in ("recency_score", "frequency_score", "monetary_score", "frequency_monetary_score")
+            ],
+            rfm_segment("rfm_segment"),
+            rfm_segment("previous_rfm_segment"),
+            non_negative("recency_days", "a number of days"),
+            at_least_one("frequency", "purchase days of a customer"),
+            non_negative("monetary_reporting"),
+            at_least("last_purchase_date", "first_purchase_date", "the last purchase is not before the first"),
+            at_least("as_of_date", "last_purchase_date", "purchases count up to the as-of date"),
+            not_after_horizon("last_purchase_date", facts),
+            equals("rfm_total", "score_sum", "recency_score + frequency_score + monetary_score"),
+            equals("rfm_score", "score_digits", "the three scores as digits, R then F then M"),
+            equals("recency_days", "recency_from_dates", "days from last_purchase_date to the as-of date"),
+        ],
+    )
+
+
+def rpt_rfm_segments(facts: Facts) -> Suite:
+    return Suite(
+        table="marts.rpt_rfm_segments",
+        expectations=[
+            gxe.ExpectTableRowCountToEqual(
+                value=len(RFM_SEGMENTS), description="every segment of the seed rfm_segment_map, empty or not"
+            ),
+            rfm_segment("rfm_segment"),
+            share("customer_share"),
+            share("revenue_share"),
+            non_negative("customer_count", "a count"),
+            non_negative("revenue_reporting"),
+            non_negative("avg_recency_days", "a number of days"),
+            at_least_one("avg_frequency", "an average of purchase days"),
+            count_sum_equals(
+                "customer_count", rfm_customers(facts), "every customer of fct_customer_rfm is in one segment"
+            ),
+        ],
+    )
+
+
+def rpt_rfm_segment_movement(facts: Facts) -> Suite:
+    return Suite(
+        table="marts.rpt_rfm_segment_movement",
+        expectations=[
+            rfm_segment("previous_rfm_segment", (RFM_NOT_A_CUSTOMER,)),
+            rfm_segment("rfm_segment"),
+            share("previous_segment_share"),
+            at_least_one("customer_count", "customers of a movement row"),
+            at_least("previous_segment_customer_count", "customer_count", "a pair holds part of its previous segment"),
+            count_sum_equals(
+                "customer_count", rfm_customers(facts), "every customer of fct_customer_rfm is in one movement"
+            ),
+        ],
+    )
+
+
 SuiteFactory = Callable[[Facts], Suite]
 
 SUITES: dict[str, SuiteFactory] = {
@@ -1108,4 +1219,7 @@ SUITES: dict[str, SuiteFactory] = {
     "marts.rpt_lead_pool_weekly": rpt_lead_pool_weekly,
     "marts.rpt_sales_rep_performance_monthly": rpt_sales_rep_performance_monthly,
     "marts.rpt_pipeline_forecast": rpt_pipeline_forecast,
+    "marts.fct_customer_rfm": fct_customer_rfm,
+    "marts.rpt_rfm_segments": rpt_rfm_segments,
+    "marts.rpt_rfm_segment_movement": rpt_rfm_segment_movement,
 }
