@@ -5,7 +5,8 @@
     (same-day revenue orders summed, int_customer_purchase_days). The margin
     share is the customer's own (gross margin / net revenue to date), or the
     company's when the customer's is unknown (a cost not exported, or no
-    positive revenue). The predicted CLV of fct_customer_clv uses the same share.
+    positive revenue), floored at 0: a customer who so far bought at a loss is
+    worth 0, never less. The predicted CLV of fct_customer_clv uses the same share.
 -#}
 {%- set min_tenure_days = var('clv_formula_min_tenure_days', 90) | int -%}
 {%- set lifetime_years = var('clv_formula_lifetime_years', 3) | float -%}
@@ -86,7 +87,8 @@ rated as (
 
     select
         *,
-        coalesce(customer_margin_share, company_margin_share) as margin_share,
+        -- a customer who so far bought at a loss is worth 0, never less (DECISIONLOG "Customer value: CLV")
+        greatest(coalesce(customer_margin_share, company_margin_share), 0) as margin_share,
         customer_margin_share is null as is_company_margin_share,
         purchase_days * 365.0 / greatest(tenure_days, {{ min_tenure_days }}) as purchase_rate_per_year,
         {{ lifetime_years }} as expected_lifetime_years
