@@ -96,4 +96,7 @@ def model(dbt, session):
     for _, params in parameters.sort_values("calibration").iterrows():
         frame = inputs[inputs["calibration"] == params["calibration"]].sort_values("customer_id", kind="stable")
         frames.append(score(frame, params, horizon_days, annual_rate))
-    return pd.concat(frames, ignore_index=True)
+    result = pd.concat(frames, ignore_index=True)
+    result["calibration_end_date"] = pd.to_datetime(result["calibration_end_date"]).dt.date
+    # a fit that failed (too few customers) leaves NaN, stored as null; never an infinite value
+    return result.replace([np.inf, -np.inf], np.nan)
