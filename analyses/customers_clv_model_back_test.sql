@@ -1,6 +1,7 @@
 -- Can we trust the CLV model: the fitted BG/NBD and Gamma-Gamma parameters of both calibrations and the holdout
 -- back-test (predicted against actual purchases per calibration frequency, and the total). DuckDB only.
 -- Compile with `dbt compile -s customers_clv_model_back_test` and run the SQL in target/compiled.
+{{ config(enabled=python_models_enabled()) }}
 with
 
 parameters as (
