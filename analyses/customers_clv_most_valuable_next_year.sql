@@ -38,5 +38,5 @@ ranked as (
 )
 
 select * from ranked
-order by coalesce(predicted_clv_reporting, formula_clv_reporting) desc, customer_id
+order by coalesce(predicted_clv_reporting, formula_clv_reporting) desc, customer_id asc
 limit 50

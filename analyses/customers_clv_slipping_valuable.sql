@@ -38,4 +38,4 @@ slipping as (
 )
 
 select * from slipping
-order by net_revenue_reporting desc, customer_id
+order by net_revenue_reporting desc, customer_id asc

@@ -98,16 +98,22 @@ final as (
         cast(first_purchase_date as date) as first_purchase_date,
         cast(last_purchase_date as date) as last_purchase_date,
         cast(frequency as {{ dbt.type_int() }}) as frequency,
-        cast({{ dbt.datediff('first_purchase_date', 'last_purchase_date', 'day') }} as {{ dbt.type_int() }})
-            as recency_days,
-        cast({{ dbt.datediff('first_purchase_date', 'calibration_end_date', 'day') }} as {{ dbt.type_int() }})
-            as age_days,
+        cast(
+            {{ dbt.datediff('first_purchase_date', 'last_purchase_date', 'day') }}
+            as {{ dbt.type_int() }}
+        ) as recency_days,
+        cast(
+            {{ dbt.datediff('first_purchase_date', 'calibration_end_date', 'day') }}
+            as {{ dbt.type_int() }}
+        ) as age_days,
         cast(repeat_net_revenue_reporting as numeric(18, 2)) as repeat_net_revenue_reporting,
         cast(
             case when frequency > 0 then repeat_net_revenue_reporting / frequency end as double precision
         ) as monetary_value_reporting,
-        cast({{ dbt.datediff('calibration_end_date', 'as_of_date', 'day') }} as {{ dbt.type_int() }})
-            as holdout_days,
+        cast(
+            {{ dbt.datediff('calibration_end_date', 'as_of_date', 'day') }}
+            as {{ dbt.type_int() }}
+        ) as holdout_days,
         cast(holdout_purchase_days as {{ dbt.type_int() }}) as holdout_purchase_days
 
     from summarised

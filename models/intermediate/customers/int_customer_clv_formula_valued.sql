@@ -47,8 +47,7 @@ customer_history as (
 company_margin as (
 
     -- over the purchase days whose margin is known, so an unexported cost does not lower the share
-    select
-        sum(gross_margin_reporting) / nullif(sum(net_revenue_reporting), 0) as company_margin_share
+    select sum(gross_margin_reporting) / nullif(sum(net_revenue_reporting), 0) as company_margin_share
 
     from purchase_days
 
@@ -71,7 +70,8 @@ valued as (
                 then customer_history.gross_margin_reporting / customer_history.net_revenue_reporting
         end as customer_margin_share,
         company_margin.company_margin_share,
-        {{ dbt.datediff('customer_history.first_purchase_date', 'as_of.as_of_date', 'day') }} as tenure_days,
+        {{ dbt.datediff('customer_history.first_purchase_date', 'as_of.as_of_date', 'day') }}
+            as tenure_days,
         round(customer_history.net_revenue_reporting / customer_history.purchase_days, 2)
             as average_order_value_reporting
 

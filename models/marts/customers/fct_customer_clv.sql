@@ -1,9 +1,9 @@
 {#-
     One row per customer with a revenue order up to the as-of date: historical
     value, the formula CLV (every engine) and the predictive CLV of the BG/NBD +
-    Gamma-Gamma fit (engines that run dbt Python models; null elsewhere).
-    Predicted CLV = discounted expected purchases over the horizon x expected
-    average spend x margin share (the same share as the formula CLV).
+    Gamma-Gamma fit (engines that run dbt Python models, python_models_enabled();
+    null elsewhere). Predicted CLV = discounted expected purchases over the
+    horizon x expected average spend x margin share (the formula CLV's share).
 -#}
 with
 
@@ -13,50 +13,48 @@ formula as (
 
 ),
 
-{% if python_models_enabled() %}
 predictions as (
 
-    select * from {{ ref('int_customer_clv_predictions_scored') }}
+    {% if python_models_enabled() %}
+        select * from {{ ref('int_customer_clv_predictions_scored') }}
 
-    where calibration = 'as_of'
+        where calibration = 'as_of'
+    {% else %}
+        -- no dbt Python models on this engine: no predictions (an empty relation of the same columns)
+        select
+            cast(null as {{ dbt.type_string() }}) as customer_id,
+            cast(null as double precision) as probability_alive,
+            cast(null as double precision) as expected_purchases_horizon,
+            cast(null as double precision) as discounted_expected_purchases_horizon,
+            cast(null as double precision) as expected_average_spend_reporting
+
+        where 1 = 0
+    {% endif %}
 
 ),
-{% endif %}
 
 joined as (
 
     select
         formula.*,
-        {% if python_models_enabled() %}
-            predictions.frequency as repeat_purchase_days,
-            predictions.probability_alive,
-            predictions.expected_purchases_horizon,
-            predictions.discounted_expected_purchases_horizon,
-            predictions.expected_average_spend_reporting,
-            round(
-                cast(
-                    predictions.discounted_expected_purchases_horizon
-                    * predictions.expected_average_spend_reporting
-                    * formula.margin_share
-                    as numeric(38, 6)
-                ),
-                2
-            ) as predicted_clv_reporting
-        {% else %}
-            formula.purchase_days - 1 as repeat_purchase_days,
-            null as probability_alive,
-            null as expected_purchases_horizon,
-            null as discounted_expected_purchases_horizon,
-            null as expected_average_spend_reporting,
-            null as predicted_clv_reporting
-        {% endif %}
+        predictions.probability_alive,
+        predictions.expected_purchases_horizon,
+        predictions.discounted_expected_purchases_horizon,
+        predictions.expected_average_spend_reporting,
+        round(
+            cast(
+                predictions.discounted_expected_purchases_horizon
+                * predictions.expected_average_spend_reporting
+                * formula.margin_share
+                as numeric(38, 6)
+            ),
+            2
+        ) as predicted_clv_reporting
 
     from formula
 
-    {% if python_models_enabled() %}
-        left join predictions
-            on formula.customer_id = predictions.customer_id
-    {% endif %}
+    left join predictions
+        on formula.customer_id = predictions.customer_id
 
 ),
 
@@ -67,7 +65,7 @@ final as (
         cast(first_purchase_date as date) as first_purchase_date,
         cast(last_purchase_date as date) as last_purchase_date,
         cast(purchase_days as {{ dbt.type_int() }}) as purchase_days,
-        cast(repeat_purchase_days as {{ dbt.type_int() }}) as repeat_purchase_days,
+        cast(purchase_days - 1 as {{ dbt.type_int() }}) as repeat_purchase_days,
         cast(order_count as {{ dbt.type_int() }}) as order_count,
         cast(net_revenue_reporting as numeric(18, 2)) as net_revenue_reporting,
         cast(gross_margin_reporting as numeric(18, 2)) as gross_margin_reporting,
