@@ -29,9 +29,7 @@ def bgnbd_log_likelihood(params, x, t_x, big_t):
     a2 = gammaln(a + b) + gammaln(b + x) - gammaln(b) - gammaln(a + b + x)
     a3 = -(r + x) * np.log(alpha + big_t)
     with np.errstate(divide="ignore", invalid="ignore"):
-        a4 = np.where(
-            x > 0, np.log(a) - np.log(b + np.maximum(x, 1) - 1) - (r + x) * np.log(alpha + t_x), -np.inf
-        )
+        a4 = np.where(x > 0, np.log(a) - np.log(b + np.maximum(x, 1) - 1) - (r + x) * np.log(alpha + t_x), -np.inf)
     return float(np.sum(a1 + a2 + np.logaddexp(a3, a4)))
 
 
