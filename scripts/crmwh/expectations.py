@@ -1197,6 +1197,75 @@ def rpt_rfm_segment_movement(facts: Facts) -> Suite:
     )
 
 
+# ---------------------------------------------------------------------------------------------
+# Customer value: CLV (issue 10). The Python-model tables (clv_model_parameters,
+# rpt_clv_holdout_check) exist on DuckDB, the only engine validation reads.
+
+CLV_PARAMETERS = ("r", "alpha", "a", "b", "p", "q", "gamma")
+
+
+def fct_customer_clv(facts: Facts) -> Suite:
+    purchasers = int(facts.scalar("select count(*) from marts.dim_customers where purchase_count > 0") or 0)
+    return Suite(
+        table="marts.fct_customer_clv",
+        derived={"repeats_plus_first": "repeat_purchase_days + 1"},
+        expectations=[
+            gxe.ExpectTableRowCountToEqual(
+                value=purchasers, description="one row per customer with a revenue order to the as-of date"
+            ),
+            non_negative("net_revenue_reporting"),
+            non_negative("formula_clv_reporting", "a CLV"),
+            non_negative("predicted_clv_reporting", "a CLV"),
+            share("probability_alive"),
+            share("margin_share"),
+            non_negative("expected_purchases_horizon", "an expected count"),
+            non_negative("discounted_expected_purchases_horizon", "an expected count"),
+            non_negative("expected_average_spend_reporting"),
+            non_negative("purchase_rate_per_year", "a rate"),
+            at_least(
+                "expected_purchases_horizon",
+                "discounted_expected_purchases_horizon",
+                "discount factors are at most 1",
+            ),
+            at_least("order_count", "purchase_days", "a purchase day holds one or more orders"),
+            equals("purchase_days", "repeats_plus_first", "repeat_purchase_days + 1"),
+        ],
+    )
+
+
+def clv_model_parameters(facts: Facts) -> Suite:
+    return Suite(
+        table="marts.clv_model_parameters",
+        expectations=[
+            gxe.ExpectTableRowCountToEqual(value=2, description="one row per calibration: as_of and holdout"),
+            *[positive(column, "a BG/NBD or Gamma-Gamma parameter") for column in CLV_PARAMETERS],
+            *[
+                gxe.ExpectColumnValuesToNotBeNull(column=column, description=f"{column} was fitted")
+                for column in CLV_PARAMETERS
+            ],
+            *[
+                gxe.ExpectColumnValuesToBeInSet(
+                    column=column, value_set=[True], description=f"{column}: the optimiser converged"
+                )
+                for column in ("is_bgnbd_converged", "is_gamma_gamma_converged")
+            ],
+            at_least("customers_fitted", "customers_with_repeats", "Gamma-Gamma fits the customers with repeats"),
+        ],
+    )
+
+
+def rpt_clv_holdout_check(facts: Facts) -> Suite:
+    return Suite(
+        table="marts.rpt_clv_holdout_check",
+        expectations=[
+            not_empty(),
+            *[non_negative(column, "a count") for column in ("customers", "actual_purchases", "predicted_purchases")],
+            non_negative("mean_absolute_error", "an error"),
+            positive("customers", "a bucket holds customers"),
+        ],
+    )
+
+
 SuiteFactory = Callable[[Facts], Suite]
 
 SUITES: dict[str, SuiteFactory] = {
@@ -1222,4 +1291,7 @@ SUITES: dict[str, SuiteFactory] = {
     "marts.fct_customer_rfm": fct_customer_rfm,
     "marts.rpt_rfm_segments": rpt_rfm_segments,
     "marts.rpt_rfm_segment_movement": rpt_rfm_segment_movement,
+    "marts.fct_customer_clv": fct_customer_clv,
+    "marts.clv_model_parameters": clv_model_parameters,
+    "marts.rpt_clv_holdout_check": rpt_clv_holdout_check,
 }
