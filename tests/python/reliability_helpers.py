@@ -33,14 +33,23 @@ DBT_PASSED = re.compile(r"Done\. PASS=\d+ WARN=\d+ ERROR=0 ")
 PUBLISHED = "Warehouse built: "
 
 
-def generate(out: Path, customers: int, seed: int, fmt: str = "csv") -> Path:
-    """Write a generated raw data set (and its _meta/) into out."""
+def generate(
+    out: Path, customers: int, seed: int, fmt: str = "csv", anon_sessions_per_customer: float | None = None
+) -> Path:
+    """Write a generated raw data set (and its _meta/) into out; anon_sessions_per_customer: the generator's
+    option of that name (None: its default)."""
+    anon = (
+        ()
+        if anon_sessions_per_customer is None
+        else ("--anon-sessions-per-customer", f"{anon_sessions_per_customer:g}")
+    )
     subprocess.run(
         [
             sys.executable,
             "-m",
             "crmwh.generate",
             *("--customers", str(customers), "--seed", str(seed), "--format", fmt, "--out", str(out)),
+            *anon,
             "--quiet",
         ],
         check=True,

@@ -26,3 +26,32 @@ def test_dbt_build_passes_on_postgres(pg_build: PgBuild) -> None:
     assert set(statuses) <= {"success", "pass"}, statuses
     kinds = Counter(result["unique_id"].split(".")[0] for result in run.results())
     assert kinds["model"] >= 20 and kinds["unit_test"] >= 4, kinds
+
+
+@pytest.mark.postgres
+def test_fct_customer_clv_on_postgres_has_the_formula_and_null_predictive_columns(pg_build: PgBuild) -> None:
+    """dbt-postgres runs no Python models: the CLV fit, its predictions and the back-test are disabled there,
+    and fct_customer_clv keeps the history and the formula CLV with its five predictive columns null."""
+    import psycopg2
+
+    run = pg_build.run
+    assert run.returncode == 0, run.tail()
+    built = {result["unique_id"].split(".")[-1] for result in run.results() if result["status"] == "success"}
+    assert "fct_customer_clv" in built
+    assert not built & {"clv_model_parameters", "int_customer_clv_predictions_scored", "rpt_clv_holdout_check"}
+    predictive = (
+        "probability_alive",
+        "expected_purchases_horizon",
+        "discounted_expected_purchases_horizon",
+        "expected_average_spend_reporting",
+        "predicted_clv_reporting",
+    )
+    with psycopg2.connect(dbname=pg_build.database, **pg_build.server) as con, con.cursor() as cur:
+        cur.execute(
+            "select count(*), count(formula_clv_reporting), "
+            + ", ".join(f"count({column})" for column in predictive)
+            + " from marts.fct_customer_clv"
+        )
+        rows, formula, *counted = cur.fetchone()
+    con.close()
+    assert rows > 1000 and formula == rows and counted == [0] * len(predictive)
