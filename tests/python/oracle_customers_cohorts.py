@@ -94,11 +94,13 @@ class CohortCell:
     revenue: Decimal = Decimal(0)
 
 
-def cohort_retention(accepted: dict[str, Accepted], as_of: date | None = None) -> dict[tuple[date, int], CohortCell]:
+def cohort_retention(
+    accepted: dict[str, Accepted], as_of: date | None = None, bought: list[Purchase] | None = None
+) -> dict[tuple[date, int], CohortCell]:
     """Per (cohort month, months since): cohort size, active customers and net revenue, a dense grid from each
-    cohort month to the as-of month."""
+    cohort month to the as-of month. ``bought``: the purchases, when already computed."""
     as_of = as_of or as_of_date(accepted)
-    bought = purchases(accepted, as_of)
+    bought = purchases(accepted, as_of) if bought is None else bought
     first: dict[str, date] = {}
     for purchase in bought:
         first[purchase.customer_id] = min(first.get(purchase.customer_id, purchase.order_date), purchase.order_date)
@@ -141,10 +143,11 @@ class Baskets:
         }
 
 
-def baskets(accepted: dict[str, Accepted], as_of: date | None = None) -> Baskets:
+def baskets(accepted: dict[str, Accepted], as_of: date | None = None, bought: list[Purchase] | None = None) -> Baskets:
     """Orders with each product and with each pair of products, over the baskets of the purchases to the as-of
-    date (orders without lines are no basket)."""
-    found = [purchase.products for purchase in purchases(accepted, as_of) if purchase.products]
+    date (orders without lines are no basket). ``bought``: the purchases, when already computed."""
+    bought = purchases(accepted, as_of) if bought is None else bought
+    found = [purchase.products for purchase in bought if purchase.products]
     product_orders: Counter[str] = Counter()
     pair_orders: Counter[tuple[str, str]] = Counter()
     for products in found:

@@ -21,7 +21,7 @@ import pytest
 
 from conftest import SEEDS_RAW, GeneratedSet
 from oracle import Accepted, accept_all
-from oracle_customers_cohorts import Baskets, CohortCell, baskets, cohort_retention
+from oracle_customers_cohorts import Baskets, CohortCell, baskets, cohort_retention, purchases
 from oracle_sales_reps import as_of_date
 
 TOLERANCE = 1e-9
@@ -49,7 +49,8 @@ def cohort_mismatches(expected: dict[tuple[date, int], CohortCell], database: Pa
         base = month_zero.get(cohort, Decimal(0))
         if (
             cell is None
-            or (month, size, active, Decimal(revenue)) != (cell.activity_month, cell.cohort_size, cell.active, cell.revenue)
+            or (month, size, active, Decimal(revenue))
+            != (cell.activity_month, cell.cohort_size, cell.active, cell.revenue)
             or not close(share, cell.active / cell.cohort_size)
             or not close(revenue_rate, float(cell.revenue) / float(base) if base else None)
         ):
@@ -83,10 +84,11 @@ def pair_mismatches(expected: Baskets, database: Path) -> list:
 
 def check(accepted: dict[str, Accepted], database: Path, min_customers: int, min_pairs: int) -> None:
     assert as_of_date(accepted) == query(database, "select as_of_date from intermediate.int_as_of_date")[0][0]
-    cells = cohort_retention(accepted)
+    bought = purchases(accepted)
+    cells = cohort_retention(accepted, bought=bought)
     assert sum(cell.cohort_size for (_, since), cell in cells.items() if since == 0) >= min_customers
     assert not (problems := cohort_mismatches(cells, database)), problems[:10]
-    pairs = baskets(accepted)
+    pairs = baskets(accepted, bought=bought)
     assert len(pairs.kept()) >= min_pairs
     assert not (problems := pair_mismatches(pairs, database)), problems[:10]
 
