@@ -38,4 +38,4 @@ ranked as (
 )
 
 select * from ranked
-order by profit_reporting asc nulls last, customer_id
+order by profit_reporting asc nulls last, customer_id asc

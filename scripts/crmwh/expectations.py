@@ -1175,7 +1175,7 @@ def rpt_product_affinity(facts: Facts) -> Suite:
         derived={"pair_in_order": "product_a_id < product_b_id"},
         expectations=[
             positive("lift", "lift"),
-            share_not_zero("support"),
+            share_not_zero("pair_support"),
             share_not_zero("confidence_a_to_b"),
             share_not_zero("confidence_b_to_a"),
             at_least_one("pair_order_count", "a pair's order count"),
@@ -1201,7 +1201,7 @@ def fct_customer_next_products(facts: Facts) -> Suite:
             ),
             positive("lift", "lift"),
             share_not_zero("confidence"),
-            share_not_zero("support"),
+            share_not_zero("pair_support"),
             is_true("ranks_without_gaps", "a customer's ranks run 1, 2, ... without gaps"),
             is_true("not_its_own_antecedent", "a product is never recommended from itself"),
         ],

@@ -64,7 +64,7 @@ def pair_mismatches(expected: Baskets, database: Path) -> list:
     rows = query(
         database,
         "select product_a_id, product_b_id, pair_order_count, product_a_order_count, product_b_order_count,"
-        " total_order_count, support, confidence_a_to_b, confidence_b_to_a, lift from marts.rpt_product_affinity",
+        " total_order_count, pair_support, confidence_a_to_b, confidence_b_to_a, lift from marts.rpt_product_affinity",
     )
     total = expected.total_orders
     found = []

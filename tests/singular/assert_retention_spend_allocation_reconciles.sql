@@ -87,7 +87,7 @@ unallocated as (
 totals as (
 
     select
-        'total' as checked,
+        'total' as checked_item,
         spent.amount as expected_amount,
         allocated.amount + unallocated.amount as found_amount
 
@@ -102,7 +102,7 @@ totals as (
 pool_shares as (
 
     select
-        pools.retention_spend_pool_id as checked,
+        pools.retention_spend_pool_id as checked_item,
         pools.allocated_reporting as expected_amount,
         coalesce(sum(allocations.allocated_reporting), 0) as found_amount
 

@@ -5,7 +5,6 @@
     unsubscribe; not sent alone, not bounce) on or before the as-of date, with
     a known customer.
 -#}
-{%- set reached_event_types = ['delivered', 'open', 'click', 'unsubscribe'] -%}
 with
 
 campaigns as (
@@ -44,7 +43,7 @@ reached as (
     where
         campaigns.objective = 'retention'
         and email_events.customer_id is not null
-        and email_events.event_type in ('{{ reached_event_types | join("', '") }}')
+        and email_events.event_type in ('delivered', 'open', 'click', 'unsubscribe')
 
     group by email_events.campaign_id, email_events.customer_id
 

@@ -30,7 +30,7 @@ weighted as (
         cast(tickets.created_at as date) as created_date,
         case tickets.priority
             {%- for priority, weight in weights.items() %}
-            when '{{ priority }}' then {{ weight }}
+                when '{{ priority }}' then {{ weight }}
             {%- endfor %}
         end as priority_cost_weight
 

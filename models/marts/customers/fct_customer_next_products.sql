@@ -52,7 +52,7 @@ rules as (
         product_b_id as product_id,
         confidence_a_to_b as confidence,
         lift,
-        support
+        pair_support
 
     from affinity
 
@@ -63,7 +63,7 @@ rules as (
         product_a_id as product_id,
         confidence_b_to_a as confidence,
         lift,
-        support
+        pair_support
 
     from affinity
 
@@ -92,7 +92,7 @@ candidates as (
         rules.antecedent_product_id,
         rules.lift,
         rules.confidence,
-        rules.support
+        rules.pair_support
 
     from bought
 
@@ -102,12 +102,12 @@ candidates as (
     inner join on_sale
         on rules.product_id = on_sale.product_id
 
-    left join bought as owned
-        on bought.customer_id = owned.customer_id
-        and rules.product_id = owned.product_id
+    left join bought as already_bought
+        on bought.customer_id = already_bought.customer_id
+        and rules.product_id = already_bought.product_id
 
     where
-        owned.product_id is null
+        already_bought.product_id is null
         and rules.lift > {{ var('next_product_min_lift') }}
 
 ),
@@ -151,7 +151,7 @@ final as (
         cast(antecedent_product_id as {{ dbt.type_string() }}) as antecedent_product_id,
         cast(lift as double precision) as lift,
         cast(confidence as double precision) as confidence,
-        cast(support as double precision) as support
+        cast(pair_support as double precision) as pair_support
 
     from ranked
 

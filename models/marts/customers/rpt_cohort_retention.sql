@@ -83,13 +83,23 @@ grid as (
     select
         cohorts.cohort_month,
         months.activity_month,
-        cohorts.cohort_size,
-        {{ dbt.datediff('cohorts.cohort_month', 'months.activity_month', 'month') }} as months_since
+        cohorts.cohort_size
 
     from cohorts
 
     inner join months
         on cohorts.cohort_month <= months.activity_month
+
+),
+
+grid_numbered as (
+
+    select
+        *,
+        {{ dbt.datediff('cohort_month', 'activity_month', 'month') }}
+            as months_since
+
+    from grid
 
 ),
 
@@ -118,7 +128,7 @@ cells as (
         coalesce(cohort_activity.net_revenue_reporting, 0) as net_revenue_reporting,
         month_zero.month_zero_net_revenue_reporting
 
-    from grid
+    from grid_numbered as grid
 
     cross join as_of
 

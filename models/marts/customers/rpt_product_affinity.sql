@@ -67,7 +67,7 @@ measured as (
         orders_a.order_count as product_a_order_count,
         orders_b.order_count as product_b_order_count,
         basket_count.total_order_count,
-        cast(pairs.pair_order_count as double precision) / basket_count.total_order_count as support,
+        cast(pairs.pair_order_count as double precision) / basket_count.total_order_count as pair_support,
         cast(pairs.pair_order_count as double precision) / orders_a.order_count as confidence_a_to_b,
         cast(pairs.pair_order_count as double precision) / orders_b.order_count as confidence_b_to_a,
         cast(pairs.pair_order_count as double precision) * basket_count.total_order_count
@@ -103,7 +103,7 @@ final as (
         cast(measured.product_a_order_count as {{ dbt.type_int() }}) as product_a_order_count,
         cast(measured.product_b_order_count as {{ dbt.type_int() }}) as product_b_order_count,
         cast(measured.total_order_count as {{ dbt.type_int() }}) as total_order_count,
-        cast(measured.support as double precision) as support,
+        cast(measured.pair_support as double precision) as pair_support,
         cast(measured.confidence_a_to_b as double precision) as confidence_a_to_b,
         cast(measured.confidence_b_to_a as double precision) as confidence_b_to_a,
         cast(measured.lift as double precision) as lift
