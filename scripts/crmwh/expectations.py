@@ -1266,6 +1266,128 @@ def rpt_clv_holdout_check(facts: Facts) -> Suite:
     )
 
 
+# ---------------------------------------------------------------------------------------------
+# Customer value: cohort retention, profitability, product affinity, next products.
+
+
+def share_not_zero(column: str) -> gxe.Expectation:
+    return gxe.ExpectColumnValuesToBeBetween(
+        column=column, min_value=0, max_value=1, strict_min=True, description=f"{column} is a share, in (0, 1]"
+    )
+
+
+def rpt_cohort_retention(facts: Facts) -> Suite:
+    revenue = float(facts.scalar("select coalesce(sum(lifetime_net_revenue_reporting), 0) from marts.dim_customers"))
+    buyers = int(facts.scalar("select count(*) from marts.dim_customers where has_purchased"))
+    return Suite(
+        table="marts.rpt_cohort_retention",
+        derived={
+            "cohort_size_if_month_zero": "case when months_since = 0 then cohort_size else 0 end",
+            "month_zero_all_active": "months_since <> 0 or active_customer_count = cohort_size",
+        },
+        expectations=[
+            *not_empty_when_core("orders"),
+            non_negative("months_since", "months since the cohort month"),
+            at_least_one("cohort_size", "a cohort's size"),
+            non_negative("active_customer_count", "a count"),
+            at_least("cohort_size", "active_customer_count", "the active customers are members of the cohort"),
+            share("retention_share"),
+            non_negative("net_revenue_reporting"),
+            non_negative("month_zero_net_revenue_reporting"),
+            non_negative("revenue_retention_rate", "a revenue ratio"),
+            is_true("month_zero_all_active", "every member of a cohort bought in the cohort month"),
+            count_sum_equals("cohort_size_if_month_zero", buyers, "every buyer (dim_customers) is in one cohort"),
+            sum_close_to(
+                "net_revenue_reporting",
+                revenue,
+                facts.rows("marts.rpt_cohort_retention"),
+                "the net revenue of every purchase to the as-of date (dim_customers)",
+            ),
+        ],
+    )
+
+
+def fct_customer_profitability(facts: Facts) -> Suite:
+    allocated = float(
+        facts.scalar(
+            "select coalesce(sum(allocated_reporting), 0) from intermediate.int_customer_retention_spend_pooled"
+        )
+    )
+    return Suite(
+        table="marts.fct_customer_profitability",
+        derived={
+            "support_plus_retention": "support_cost_reporting + retention_spend_reporting",
+            "margin_minus_cost": "gross_margin_reporting - cost_to_serve_reporting",
+        },
+        expectations=[
+            row_count_equals(facts, "marts.dim_customers", "one row per customer"),
+            *[
+                non_negative(column)
+                for column in (
+                    "net_revenue_reporting",
+                    "support_cost_reporting",
+                    "retention_spend_reporting",
+                    "cost_to_serve_reporting",
+                )
+            ],
+            non_negative("support_ticket_count", "a count"),
+            non_negative("retention_campaign_count", "a count"),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="profit_margin_share",
+                max_value=1,
+                description="profit_margin_share is at most 1 (profit never exceeds net revenue; it may be negative)",
+            ),
+            equals("cost_to_serve_reporting", "support_plus_retention", "support cost + retention spend"),
+            equals("profit_reporting", "margin_minus_cost", "gross margin - cost to serve"),
+            sum_close_to(
+                "retention_spend_reporting",
+                allocated,
+                facts.rows("marts.fct_customer_profitability"),
+                "the retention spend pools allocate (int_customer_retention_spend_pooled.allocated_reporting)",
+            ),
+        ],
+    )
+
+
+def rpt_product_affinity(facts: Facts) -> Suite:
+    return Suite(
+        table="marts.rpt_product_affinity",
+        derived={"pair_in_order": "product_a_id < product_b_id"},
+        expectations=[
+            positive("lift", "lift"),
+            share_not_zero("pair_support"),
+            share_not_zero("confidence_a_to_b"),
+            share_not_zero("confidence_b_to_a"),
+            at_least_one("pair_order_count", "a pair's order count"),
+            at_least("product_a_order_count", "pair_order_count", "orders with both hold a"),
+            at_least("product_b_order_count", "pair_order_count", "orders with both hold b"),
+            at_least("total_order_count", "product_a_order_count", "every order with a is an order"),
+            at_least("total_order_count", "product_b_order_count", "every order with b is an order"),
+            is_true("pair_in_order", "one row per unordered pair, product_a_id < product_b_id"),
+        ],
+    )
+
+
+def fct_customer_next_products(facts: Facts) -> Suite:
+    return Suite(
+        table="marts.fct_customer_next_products",
+        derived={
+            "ranks_without_gaps": "recommendation_rank <= count(*) over (partition by customer_id)",
+            "not_its_own_antecedent": "product_id <> antecedent_product_id",
+        },
+        expectations=[
+            gxe.ExpectColumnValuesToBeBetween(
+                column="recommendation_rank", min_value=1, max_value=3, description="recommendation_rank is 1, 2 or 3"
+            ),
+            positive("lift", "lift"),
+            share_not_zero("confidence"),
+            share_not_zero("pair_support"),
+            is_true("ranks_without_gaps", "a customer's ranks run 1, 2, ... without gaps"),
+            is_true("not_its_own_antecedent", "a product is never recommended from itself"),
+        ],
+    )
+
+
 SuiteFactory = Callable[[Facts], Suite]
 
 SUITES: dict[str, SuiteFactory] = {
@@ -1294,4 +1416,8 @@ SUITES: dict[str, SuiteFactory] = {
     "marts.fct_customer_clv": fct_customer_clv,
     "marts.clv_model_parameters": clv_model_parameters,
     "marts.rpt_clv_holdout_check": rpt_clv_holdout_check,
+    "marts.rpt_cohort_retention": rpt_cohort_retention,
+    "marts.fct_customer_profitability": fct_customer_profitability,
+    "marts.rpt_product_affinity": rpt_product_affinity,
+    "marts.fct_customer_next_products": fct_customer_next_products,
 }
