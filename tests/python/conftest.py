@@ -299,6 +299,7 @@ MODULE_GROUPS = {"test_dbt_postgres.py": "postgres", "test_pii_salt.py": "postgr
 # not listed counts as SLOW_MODULE_SECONDS when it has a test marked slow, else FAST_MODULE_SECONDS
 GROUP_SECONDS = {
     "test_reliability.py": 720,
+    "test_customers_clv.py": 180,
     "postgres": 345,
     "test_lint.py": 215,
     "test_validate.py": 180,
@@ -313,6 +314,11 @@ GROUP_SECONDS = {
     "test_dbt_duckdb.py": 21,
     "test_oracle.py": 14,
     "test_docs_conventions.py": 14,
+    "test_sales_funnel.py": 60,
+    "test_customers_rfm.py": 60,
+    "test_sales_reps.py": 30,
+    "test_customers_cohorts.py": 30,
+    "test_sales_leads.py": 20,
 }
 SLOW_MODULE_SECONDS = 100
 FAST_MODULE_SECONDS = 10
