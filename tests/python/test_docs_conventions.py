@@ -7,6 +7,7 @@
   columns must come from a doc block in every one of them.
 - One models yml per folder: every model is documented by a yml in its own folder,
   and no folder has two ymls documenting models.
+- Unit test names fit a PostgreSQL identifier (63 bytes).
 """
 
 from __future__ import annotations
@@ -121,3 +122,14 @@ def test_one_models_yml_per_folder(manifest: dict) -> None:
     assert elsewhere == []
     assert {str(folder): names for folder, names in ymls_by_folder.items() if len(names) > 1} == {}
     assert all(Path(ROOT, folder).is_dir() for folder in ymls_by_folder)
+
+
+def test_unit_test_names_fit_a_postgresql_identifier(manifest: dict) -> None:
+    """dbt builds each unit test's fixture as a relation named after the test: PostgreSQL refuses a name longer
+    than 63 bytes, so the whole unit test errors there (and skips its model and everything downstream)."""
+    too_long = sorted(
+        node["name"]
+        for node in manifest["unit_tests"].values()
+        if node["package_name"] == PROJECT and len(node["name"].encode()) > 63
+    )
+    assert too_long == []
