@@ -1388,6 +1388,31 @@ def fct_customer_next_products(facts: Facts) -> Suite:
     )
 
 
+def customer_360(facts: Facts) -> Suite:
+    """The wide customer row: one per customer of dim_customers; each area's columns keep their own marts'
+    ranges, and a customer who bought has an RFM segment and a cohort."""
+    return Suite(
+        table="marts.customer_360",
+        derived={
+            "segment_known_if_bought": "rfm_segment is not null or not has_purchased",
+            "cohort_known_if_bought": "cohort_month is not null or not has_purchased",
+        },
+        expectations=[
+            not_empty(),
+            row_count_equals(facts, "marts.dim_customers", "one row per customer of dim_customers"),
+            gxe.ExpectColumnValuesToBeUnique(column="customer_id", description="one row per customer"),
+            is_true("segment_known_if_bought", "a customer who bought has an RFM segment (fct_customer_rfm)"),
+            is_true("cohort_known_if_bought", "a customer who bought has a cohort month"),
+            rfm_segment("rfm_segment"),
+            share("probability_alive"),
+            non_negative("formula_clv_reporting", "a CLV"),
+            non_negative("predicted_clv_reporting", "a CLV"),
+            non_negative("cost_to_serve_reporting"),
+            non_negative("support_ticket_count", "a count"),
+        ],
+    )
+
+
 SuiteFactory = Callable[[Facts], Suite]
 
 SUITES: dict[str, SuiteFactory] = {
@@ -1420,4 +1445,5 @@ SUITES: dict[str, SuiteFactory] = {
     "marts.fct_customer_profitability": fct_customer_profitability,
     "marts.rpt_product_affinity": rpt_product_affinity,
     "marts.fct_customer_next_products": fct_customer_next_products,
+    "marts.customer_360": customer_360,
 }

@@ -18,12 +18,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
+import yaml
 from scipy import stats
 
+from conftest import ROOT
 from oracle import Accepted, clean, label, load_categories, parse_day
 from oracle_sales_reps import as_of_date
 
-HOLDOUT_DAYS = 180  # dbt var clv_holdout_days (its default); clv_calibration_end null
+PROJECT_VARS = yaml.safe_load((ROOT / "dbt_project.yml").read_text())["vars"]
+HOLDOUT_DAYS = PROJECT_VARS["clv_holdout_days"]  # its default in dbt_project.yml; clv_calibration_end null
 
 
 @dataclass(frozen=True)

@@ -46,11 +46,9 @@ contract_periods as (
         subscriptions.currency_code,
         subscriptions.contract_start_date as period_start_date,
         case
-            when subscriptions.cancelled_at is not null
-                and (
-                    subscriptions.contract_end_date is null
-                    or cast(subscriptions.cancelled_at as date) < subscriptions.contract_end_date
-                )
+            when subscriptions.cancelled_at is null then subscriptions.contract_end_date
+            when subscriptions.contract_end_date is null then cast(subscriptions.cancelled_at as date)
+            when cast(subscriptions.cancelled_at as date) < subscriptions.contract_end_date
                 then cast(subscriptions.cancelled_at as date)
             else subscriptions.contract_end_date
         end as period_end_date
