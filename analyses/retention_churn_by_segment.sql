@@ -35,4 +35,4 @@ by_segment as (
 )
 
 select * from by_segment
-order by month_start_date desc, segment
+order by month_start_date desc, segment asc

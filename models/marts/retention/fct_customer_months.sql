@@ -61,25 +61,35 @@ as_of_month as (
 
 ),
 
-customer_bounds as (
+-- each period's last active day known at the as-of date (an open or later end counts to the as-of date)
+capped_periods as (
 
     select
         activity_periods.customer_id,
-        cast({{ dbt.date_trunc('month', 'min(activity_periods.period_start_date)') }} as date) as first_activity_month,
-        max(
-            case
-                when activity_periods.period_end_date is null
-                    or activity_periods.period_end_date > as_of_month.as_of_date
-                    then as_of_month.as_of_date
-                else activity_periods.period_end_date
-            end
-        ) as last_active_date
+        activity_periods.period_start_date,
+        case
+            when activity_periods.period_end_date is null then as_of_month.as_of_date
+            when activity_periods.period_end_date > as_of_month.as_of_date then as_of_month.as_of_date
+            else activity_periods.period_end_date
+        end as active_until_date
 
     from activity_periods
 
     cross join as_of_month
 
-    group by activity_periods.customer_id
+),
+
+customer_bounds as (
+
+    select
+        customer_id,
+        cast({{ dbt.date_trunc('month', 'min(period_start_date)') }} as date) as first_activity_month,
+        -- the month the customer shows as churned: the month holding the day after the last active day
+        cast({{ dbt.date_trunc('month', dbt.dateadd('day', 1, 'max(active_until_date)')) }} as date) as churned_month
+
+    from capped_periods
+
+    group by customer_id
 
 ),
 
@@ -89,10 +99,8 @@ customer_spans as (
         customer_bounds.customer_id,
         customer_bounds.first_activity_month,
         case
-            when as_of_month.month_start_date
-                < cast({{ dbt.date_trunc('month', dbt.dateadd('day', 1, 'customer_bounds.last_active_date')) }} as date)
-                then as_of_month.month_start_date
-            else cast({{ dbt.date_trunc('month', dbt.dateadd('day', 1, 'customer_bounds.last_active_date')) }} as date)
+            when customer_bounds.churned_month > as_of_month.month_start_date then as_of_month.month_start_date
+            else customer_bounds.churned_month
         end as last_row_month
 
     from customer_bounds
@@ -112,8 +120,8 @@ customer_months as (
     from customer_spans
 
     inner join months
-        on months.month_start_date >= customer_spans.first_activity_month
-        and months.month_start_date <= customer_spans.last_row_month
+        on customer_spans.first_activity_month <= months.month_start_date
+        and customer_spans.last_row_month >= months.month_start_date
 
 ),
 
@@ -133,10 +141,10 @@ periods_in_force as (
 
     inner join activity_periods
         on customer_months.customer_id = activity_periods.customer_id
-        and activity_periods.period_start_date <= customer_months.month_end_date
+        and customer_months.month_end_date >= activity_periods.period_start_date
         and (
             activity_periods.period_end_date is null
-            or activity_periods.period_end_date >= customer_months.month_end_date
+            or customer_months.month_end_date <= activity_periods.period_end_date
         )
 
     left join fx_rates_daily
@@ -249,10 +257,10 @@ latest_nps as (
 
     inner join nps_answers
         on customer_months.customer_id = nps_answers.customer_id
-        and nps_answers.responded_date <= customer_months.month_end_date
+        and customer_months.month_end_date >= nps_answers.responded_date
         and (
             nps_answers.next_responded_date is null
-            or nps_answers.next_responded_date > customer_months.month_end_date
+            or customer_months.month_end_date < nps_answers.next_responded_date
         )
 
 ),
