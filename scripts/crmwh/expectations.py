@@ -1397,7 +1397,12 @@ MRR_BRIDGE = (
 
 
 def fct_customer_months(facts: Facts) -> Suite:
-    customers = int(facts.scalar("select count(distinct customer_id) from intermediate.int_customer_activity_periods"))
+    customers = "select count(distinct customer_id) from intermediate.int_customer_activity_periods"
+    with_periods = int(facts.scalar(customers))
+    # a customer with a period that contains a day (not a contract cancelled before it started) has months
+    with_active_days = int(
+        facts.scalar(f"{customers} where period_end_date is null or period_end_date >= period_start_date")
+    )
     return Suite(
         table="marts.fct_customer_months",
         derived={
@@ -1426,10 +1431,14 @@ def fct_customer_months(facts: Facts) -> Suite:
             is_true("mrr_only_on_contracts", "MRR only comes from a contract in force"),
             is_true("churn_needs_active_start", "only a customer active at the start of the month churns in it"),
             is_true("movement_when_mrr", "an MRR movement exactly when there is MRR at either end of the month"),
-            count_sum_equals(
-                "first_row_of_customer",
-                customers,
-                "every customer with an activity period (int_customer_activity_periods) has months",
+            gxe.ExpectColumnSumToBeBetween(
+                column="first_row_of_customer",
+                min_value=with_active_days,
+                max_value=with_periods,
+                description=(
+                    "every customer with an active day in int_customer_activity_periods has months,"
+                    " and only customers with activity periods"
+                ),
             ),
         ],
     )
