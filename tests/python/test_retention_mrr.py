@@ -126,20 +126,28 @@ def retained_mismatches(expected: dict[date, MonthFigures], database: Path) -> l
     ]
 
 
-def check(accepted: dict[str, Accepted], database: Path, min_churned: int, min_movements: int) -> None:
+def check(
+    accepted: dict[str, Accepted],
+    database: Path,
+    min_churned: int,
+    min_movements: int,
+    may_be_absent: tuple[str, ...] = (),
+) -> None:
     assert as_of_date(accepted) == query(database, "select as_of_date from intermediate.int_as_of_date")[0][0]
     rows = customer_months(accepted)
     assert not (problems := customer_month_mismatches(rows, database)), problems[:10]
     figures = monthly_figures(accepted, rows=rows)
     assert sum(month.churned_customers for month in figures.values()) >= min_churned
-    assert all(sum(month.counts[name] for month in figures.values()) >= min_movements for name in MOVEMENTS)
+    # every movement is exercised (the demo has no customer whose MRR came back: reactivation may be absent)
+    totals = {name: sum(month.counts[name] for month in figures.values()) for name in MOVEMENTS}
+    assert all(count >= min_movements for name, count in totals.items() if name not in may_be_absent), totals
     assert not (problems := movement_mismatches(figures, database)), problems[:10]
     assert not (problems := churn_mismatches(figures, database)), problems[:10]
     assert not (problems := retained_mismatches(figures, database)), problems[:10]
 
 
 def test_customer_months_churn_and_mrr_movements_match_the_oracle_on_the_demo(warehouse: Path) -> None:
-    check(accept_all(SEEDS_RAW), warehouse, min_churned=100, min_movements=5)
+    check(accept_all(SEEDS_RAW), warehouse, min_churned=100, min_movements=5, may_be_absent=("reactivation",))
 
 
 @pytest.mark.slow
