@@ -138,7 +138,8 @@ def check(
     assert not (problems := customer_month_mismatches(rows, database)), problems[:10]
     figures = monthly_figures(accepted, rows=rows)
     assert sum(month.churned_customers for month in figures.values()) >= min_churned
-    # every movement is exercised (the demo has no customer whose MRR came back: reactivation may be absent)
+    # every movement is exercised (neither the demo nor the generated set has a customer whose MRR came back:
+    # reactivation may be absent there; the unit tests cover it)
     totals = {name: sum(month.counts[name] for month in figures.values()) for name in MOVEMENTS}
     assert all(count >= min_movements for name, count in totals.items() if name not in may_be_absent), totals
     assert not (problems := movement_mismatches(figures, database)), problems[:10]
@@ -154,4 +155,10 @@ def test_customer_months_churn_and_mrr_movements_match_the_oracle_on_the_demo(wa
 def test_customer_months_churn_and_mrr_movements_match_the_oracle_on_generated_data(
     generated_set: GeneratedSet,
 ) -> None:
-    check(accept_all(generated_set.raw_dir, seed_nulls=False), generated_set.database, min_churned=10, min_movements=1)
+    check(
+        accept_all(generated_set.raw_dir, seed_nulls=False),
+        generated_set.database,
+        min_churned=10,
+        min_movements=1,
+        may_be_absent=("reactivation",),
+    )
