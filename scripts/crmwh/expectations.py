@@ -1413,6 +1413,133 @@ def customer_360(facts: Facts) -> Suite:
     )
 
 
+# Retention: customer-months, MRR movements, churn and retention cost.
+
+MRR_BRIDGE = (
+    "starting_mrr_reporting + new_mrr_reporting + expansion_mrr_reporting - contraction_mrr_reporting"
+    " - churned_mrr_reporting + reactivation_mrr_reporting = ending_mrr_reporting"
+)
+
+
+def fct_customer_months(facts: Facts) -> Suite:
+    customers = "select count(distinct customer_id) from intermediate.int_customer_activity_periods"
+    with_periods = int(facts.scalar(customers))
+    # a customer with a period that contains a day (not a contract cancelled before it started) has months
+    with_active_days = int(
+        facts.scalar(f"{customers} where period_end_date is null or period_end_date >= period_start_date")
+    )
+    return Suite(
+        table="marts.fct_customer_months",
+        derived={
+            "first_row_of_customer": (
+                "case when row_number() over (partition by customer_id order by month_start_date) = 1 then 1 else 0 end"
+            ),
+            "basis_when_active": "(activity_basis is not null) = is_active",
+            "mrr_only_on_contracts": "mrr_reporting = 0 or activity_basis = 'contract'",
+            "churn_needs_active_start": "not is_churned or is_active_at_start",
+            "movement_when_mrr": "(mrr_movement is not null) = (mrr_reporting > 0 or mrr_at_start_reporting > 0)",
+        },
+        expectations=[
+            *not_empty_when_core("orders"),
+            non_negative("mrr_reporting", "MRR"),
+            non_negative("mrr_at_start_reporting", "MRR"),
+            non_negative("net_revenue_reporting"),
+            non_negative("order_count", "a count"),
+            non_negative("ticket_count", "a count"),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="latest_nps_score",
+                min_value=0,
+                max_value=10,
+                description="latest_nps_score is on the 0-10 scale",
+            ),
+            is_true("basis_when_active", "an activity basis exactly when the customer is active at the month end"),
+            is_true("mrr_only_on_contracts", "MRR only comes from a contract in force"),
+            is_true("churn_needs_active_start", "only a customer active at the start of the month churns in it"),
+            is_true("movement_when_mrr", "an MRR movement exactly when there is MRR at either end of the month"),
+            gxe.ExpectColumnSumToBeBetween(
+                column="first_row_of_customer",
+                min_value=with_active_days,
+                max_value=with_periods,
+                description=(
+                    "every customer with an active day in int_customer_activity_periods has months,"
+                    " and only customers with activity periods"
+                ),
+            ),
+        ],
+    )
+
+
+def rpt_mrr_movements_monthly(facts: Facts) -> Suite:
+    movements = ("new", "expansion", "contraction", "churned", "reactivation", "unchanged")
+    return Suite(
+        table="marts.rpt_mrr_movements_monthly",
+        derived={
+            "bridge_balances": MRR_BRIDGE,
+            "starts_where_last_month_ended": (
+                "starting_mrr_reporting = coalesce(lag(ending_mrr_reporting) over (order by month_start_date), 0)"
+            ),
+        },
+        expectations=[
+            row_count_equals(facts, "intermediate.int_retention_months_spined", "one row per month"),
+            non_negative("starting_mrr_reporting", "MRR"),
+            non_negative("ending_mrr_reporting", "MRR"),
+            *[non_negative(f"{name}_mrr_reporting", "an MRR movement") for name in movements],
+            *[non_negative(f"{name}_customer_count", "a count") for name in movements],
+            is_true("bridge_balances", "starting + new + expansion - contraction - churned + reactivation = ending"),
+            is_true("starts_where_last_month_ended", "the starting MRR is the previous month's ending MRR"),
+        ],
+    )
+
+
+def rpt_churn_monthly(facts: Facts) -> Suite:
+    return Suite(
+        table="marts.rpt_churn_monthly",
+        derived={"churned_and_contraction_mrr": "churned_mrr_reporting + contraction_mrr_reporting"},
+        expectations=[
+            *not_empty_when_core("orders"),
+            share("logo_churn_rate"),
+            share("revenue_churn_rate"),
+            share("gross_revenue_retention_rate"),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="net_revenue_retention_rate",
+                min_value=0,
+                description="net_revenue_retention_rate is >= 0; it may exceed 1 (expansion), so it is no share",
+            ),
+            non_negative("starting_mrr_reporting", "MRR"),
+            non_negative("churned_mrr_reporting", "MRR"),
+            non_negative("contraction_mrr_reporting", "MRR"),
+            non_negative("expansion_mrr_reporting", "MRR"),
+            at_least("customers_at_start_count", "churned_customer_count", "only customers active at start churn"),
+            at_least(
+                "starting_mrr_reporting",
+                "churned_and_contraction_mrr",
+                "the MRR lost in a month is part of the MRR at its start",
+            ),
+        ],
+    )
+
+
+def rpt_retention_cost_monthly(facts: Facts) -> Suite:
+    spend = float(
+        facts.scalar("select coalesce(sum(spend_reporting), 0) from intermediate.int_customer_retention_spend_pooled")
+    )
+    return Suite(
+        table="marts.rpt_retention_cost_monthly",
+        expectations=[
+            non_negative("retention_spend_reporting"),
+            non_negative("retention_cost_per_retained_customer_reporting"),
+            at_least("customers_at_start_count", "retained_customer_count", "a retained customer was active at start"),
+            at_least("spend_row_count", "unconverted_spend_row_count", "unconverted rows are spend rows"),
+            sum_close_to(
+                "retention_spend_reporting",
+                spend,
+                facts.rows("marts.rpt_retention_cost_monthly"),
+                "the retention spend of every pool (int_customer_retention_spend_pooled)",
+            ),
+        ],
+    )
+
+
 SuiteFactory = Callable[[Facts], Suite]
 
 SUITES: dict[str, SuiteFactory] = {
@@ -1446,4 +1573,8 @@ SUITES: dict[str, SuiteFactory] = {
     "marts.rpt_product_affinity": rpt_product_affinity,
     "marts.fct_customer_next_products": fct_customer_next_products,
     "marts.customer_360": customer_360,
+    "marts.fct_customer_months": fct_customer_months,
+    "marts.rpt_mrr_movements_monthly": rpt_mrr_movements_monthly,
+    "marts.rpt_churn_monthly": rpt_churn_monthly,
+    "marts.rpt_retention_cost_monthly": rpt_retention_cost_monthly,
 }
