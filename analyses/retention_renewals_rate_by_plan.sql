@@ -26,7 +26,8 @@ recent as (
 
     cross join as_of
 
-    where renewals.breakdown_dimension = 'plan'
+    where
+        renewals.breakdown_dimension = 'plan'
         and renewals.renewal_month > {{ dbt.dateadd('month', -12, 'as_of.as_of_date') }}
 
     group by renewals.breakdown_value

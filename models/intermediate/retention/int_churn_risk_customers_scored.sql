@@ -37,7 +37,7 @@ fired_signals as (
         {% if not loop.first %}union all{% endif %}
         select
             customer_reference_id,
-            cast('{{ signal }}' as {{ dbt.type_string() }}) as signal
+            cast('{{ signal }}' as {{ dbt.type_string() }}) as signal_name
 
         from signals
 
@@ -60,7 +60,7 @@ weighted as (
     from fired_signals
 
     left join next_steps
-        on fired_signals.signal = next_steps.signal
+        on fired_signals.signal_name = next_steps.signal_name
 
     group by fired_signals.customer_reference_id
 

@@ -92,13 +92,12 @@ periods_in_force as (
         reference_windows.reference_point,
         activity_periods.activity_basis,
         case
+            when
+                activity_periods.activity_basis = 'contract'
+                and activity_periods.period_end_date = reference_windows.reference_date
+                then activity_periods.period_end_date
             when activity_periods.activity_basis = 'contract'
-                then
-                    case
-                        when activity_periods.period_end_date = reference_windows.reference_date
-                            then activity_periods.period_end_date
-                        else subscriptions.contract_end_date
-                    end
+                then subscriptions.contract_end_date
         end as contract_end_known_date
 
     from activity_periods
@@ -121,18 +120,14 @@ active_customers as (
         periods_in_force.customer_id,
         periods_in_force.reference_point,
         max(case when periods_in_force.activity_basis = 'contract' then 1 else 0 end) as has_contract,
-        -- null when no contract is in force or one of them is open-ended
-        case
-            when
-                count(
-                    case
-                        when periods_in_force.activity_basis = 'contract'
-                            and periods_in_force.contract_end_known_date is null
-                            then 1
-                    end
-                ) = 0
-                then max(periods_in_force.contract_end_known_date)
-        end as contracts_in_force_end_date
+        sum(
+            case
+                when periods_in_force.activity_basis = 'contract' and periods_in_force.contract_end_known_date is null
+                    then 1
+                else 0
+            end
+        ) as open_ended_contract_count,
+        max(periods_in_force.contract_end_known_date) as latest_contract_end_date
 
     from periods_in_force
 
@@ -149,7 +144,10 @@ customer_windows as (
         reference_windows.window_split_date,
         reference_windows.window_start_date,
         active_customers.has_contract,
-        active_customers.contracts_in_force_end_date
+        -- null when no contract is in force or one of them is open-ended
+        case
+            when active_customers.open_ended_contract_count = 0 then active_customers.latest_contract_end_date
+        end as contracts_in_force_end_date
 
     from active_customers
 
@@ -188,8 +186,8 @@ purchase_windows as (
 
     inner join purchase_days
         on customer_windows.customer_id = purchase_days.customer_id
-        and purchase_days.purchase_date > customer_windows.window_start_date
-        and purchase_days.purchase_date <= customer_windows.reference_date
+        and customer_windows.window_start_date < purchase_days.purchase_date
+        and customer_windows.reference_date >= purchase_days.purchase_date
 
     group by customer_windows.customer_id, customer_windows.reference_point
 
@@ -209,8 +207,8 @@ ticket_windows as (
 
     inner join support_tickets
         on customer_windows.customer_id = support_tickets.customer_id
-        and cast(support_tickets.created_at as date) > customer_windows.window_start_date
-        and cast(support_tickets.created_at as date) <= customer_windows.reference_date
+        and customer_windows.window_start_date < cast(support_tickets.created_at as date)
+        and customer_windows.reference_date >= cast(support_tickets.created_at as date)
 
     group by customer_windows.customer_id, customer_windows.reference_point
 
@@ -232,7 +230,7 @@ nps_answers as (
 
     inner join survey_responses
         on customer_windows.customer_id = survey_responses.customer_id
-        and cast(survey_responses.responded_at as date) <= customer_windows.reference_date
+        and customer_windows.reference_date >= cast(survey_responses.responded_at as date)
 
     where survey_responses.survey_type = 'nps'
 
@@ -287,7 +285,8 @@ contacts as (
 
     from activities
 
-    where customer_id is not null
+    where
+        customer_id is not null
         and completed_at is not null
 
 ),
@@ -303,7 +302,7 @@ last_contacts as (
 
     inner join contacts
         on customer_windows.customer_id = contacts.customer_id
-        and contacts.contact_date <= customer_windows.reference_date
+        and customer_windows.reference_date >= contacts.contact_date
 
     group by customer_windows.customer_id, customer_windows.reference_point
 

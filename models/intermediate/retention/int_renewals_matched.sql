@@ -46,7 +46,8 @@ reached as (
     inner join as_of
         on subscriptions.contract_end_date <= as_of.as_of_date
 
-    where subscriptions.cancelled_at is null
+    where
+        subscriptions.cancelled_at is null
         or cast(subscriptions.cancelled_at as date) >= subscriptions.contract_end_date
 
 ),
@@ -83,10 +84,11 @@ rule_candidates as (
     inner join subscriptions as later
         on reached.customer_id = later.customer_id
         and reached.subscription_id <> later.subscription_id
-        and later.renewal_of_subscription_id is null
-        and later.contract_start_date > reached.contract_start_date
-        and later.contract_start_date <= reached.renewal_window_end_date
-        and (later.contract_end_date is null or later.contract_end_date > reached.contract_end_date)
+        and reached.contract_start_date < later.contract_start_date
+        and reached.renewal_window_end_date >= later.contract_start_date
+        and (later.contract_end_date is null or reached.contract_end_date < later.contract_end_date)
+
+    where later.renewal_of_subscription_id is null
 
 ),
 

@@ -46,7 +46,8 @@ high_risk as (
 
     from scored
 
-    where reference_point = 'current'
+    where
+        reference_point = 'current'
         and churn_risk_band = 'high'
 
 ),
@@ -65,12 +66,12 @@ contract_mrr as (
     inner join activity_periods
         on high_risk.customer_id = activity_periods.customer_id
         and activity_periods.activity_basis = 'contract'
-        and activity_periods.period_start_date <= high_risk.reference_date
-        and (activity_periods.period_end_date is null or activity_periods.period_end_date >= high_risk.reference_date)
+        and high_risk.reference_date >= activity_periods.period_start_date
+        and (activity_periods.period_end_date is null or high_risk.reference_date <= activity_periods.period_end_date)
 
     left join fx_rates
         on activity_periods.currency_code = fx_rates.currency_code
-        and fx_rates.rate_date = high_risk.reference_date
+        and high_risk.reference_date = fx_rates.rate_date
 
     group by high_risk.customer_id
 
@@ -129,7 +130,7 @@ ranked as (
 
     select
         *,
-        row_number() over (order by value_at_risk_reporting desc, churn_risk_score desc, customer_id) as alert_rank
+        row_number() over (order by value_at_risk_reporting desc, churn_risk_score desc, customer_id asc) as alert_rank
 
     from at_risk
 

@@ -6,8 +6,8 @@
 -#}
 {%- set breakdowns = [
     ('all', "cast('all' as " ~ dbt.type_string() ~ ")"),
-    ('plan', "coalesce(renewals.plan, 'unknown')"),
-    ('segment', "coalesce(customers.segment, 'unknown')"),
+    ('plan', "coalesce(plan, 'unknown')"),
+    ('segment', "coalesce(segment, 'unknown')"),
 ] -%}
 with
 
@@ -23,25 +23,35 @@ customers as (
 
 ),
 
+segmented as (
+
+    select
+        renewals.*,
+        customers.segment
+
+    from renewals
+
+    left join customers
+        on renewals.customer_id = customers.customer_id
+
+),
+
 counted as (
 
     {% for dimension, value_expression in breakdowns %}
         {% if not loop.first %}union all{% endif %}
         select
-            renewals.renewal_month,
+            renewal_month,
             cast('{{ dimension }}' as {{ dbt.type_string() }}) as breakdown_dimension,
             {{ value_expression }} as breakdown_value,
             count(*) as reached_count,
-            sum(case when renewals.renewal_outcome = 'renewed' then 1 else 0 end) as renewed_count,
-            sum(case when renewals.renewal_match = 'named' then 1 else 0 end) as named_renewal_count,
-            sum(case when renewals.renewal_match = 'rule' then 1 else 0 end) as rule_renewal_count,
-            sum(case when renewals.renewal_outcome = 'churned' then 1 else 0 end) as churned_count,
-            sum(case when renewals.renewal_outcome = 'pending' then 1 else 0 end) as pending_count
+            sum(case when renewal_outcome = 'renewed' then 1 else 0 end) as renewed_count,
+            sum(case when renewal_match = 'named' then 1 else 0 end) as named_renewal_count,
+            sum(case when renewal_match = 'rule' then 1 else 0 end) as rule_renewal_count,
+            sum(case when renewal_outcome = 'churned' then 1 else 0 end) as churned_count,
+            sum(case when renewal_outcome = 'pending' then 1 else 0 end) as pending_count
 
-        from renewals
-
-        left join customers
-            on renewals.customer_id = customers.customer_id
+        from segmented
 
         group by 1, 2, 3
     {% endfor %}
