@@ -23,7 +23,7 @@ import duckdb
 import pytest
 
 from conftest import SEEDS_RAW, GeneratedSet, run_dbt
-from oracle import accept_all
+from oracle import Accepted, accept_all
 from oracle_retention_risk import RenewalMonth, customers_active_on, renewals_by_month
 from oracle_sales_reps import as_of_date
 from reliability_helpers import generate
@@ -33,6 +33,12 @@ BACKTEST_DAYS = 90  # var churn_risk_backtest_days
 LARGE_CUSTOMERS = 20_000
 LARGE_SEED = 20
 MIN_HIGH_OVER_LOW = 2.0
+
+
+@pytest.fixture(scope="module")
+def demo_accepted() -> dict[str, Accepted]:
+    """The accepted rows of the demo seeds, recomputed once for the module's demo tests."""
+    return accept_all(SEEDS_RAW)
 
 
 def query(database: Path, sql: str) -> list[tuple]:
@@ -66,8 +72,8 @@ def renewal_mismatches(expected: dict[tuple[date, str, str], RenewalMonth], buil
     return found
 
 
-def test_renewals_match_the_oracle_on_the_demo(warehouse: Path) -> None:
-    expected = renewals_by_month(accept_all(SEEDS_RAW))
+def test_renewals_match_the_oracle_on_the_demo(warehouse: Path, demo_accepted: dict[str, Accepted]) -> None:
+    expected = renewals_by_month(demo_accepted)
     assert sum(m.reached for (_, dimension, _), m in expected.items() if dimension == "all") > 50
     assert sum(m.named for (_, dimension, _), m in expected.items() if dimension == "all") > 10
     assert not (problems := renewal_mismatches(expected, renewal_rows(warehouse))), problems[:10]
@@ -80,8 +86,10 @@ def test_renewals_match_the_oracle_on_generated_data(generated_set: GeneratedSet
     assert not (problems := renewal_mismatches(expected, renewal_rows(generated_set.database))), problems[:10]
 
 
-def test_band_counts_add_up_and_every_high_band_customer_is_alerted(warehouse: Path) -> None:
-    accepted = accept_all(SEEDS_RAW)
+def test_band_counts_add_up_and_every_high_band_customer_is_alerted(
+    warehouse: Path, demo_accepted: dict[str, Accepted]
+) -> None:
+    accepted = demo_accepted
     as_of = as_of_date(accepted)
     active = customers_active_on(accepted, as_of)
     scored = dict(query(warehouse, "select customer_id, churn_risk_band from marts.fct_churn_risk"))
@@ -98,8 +106,10 @@ def test_band_counts_add_up_and_every_high_band_customer_is_alerted(warehouse: P
     assert values == sorted(values, reverse=True)
 
 
-def test_backtest_scores_the_customers_active_then_and_counts_who_left(warehouse: Path) -> None:
-    accepted = accept_all(SEEDS_RAW)
+def test_backtest_scores_the_customers_active_then_and_counts_who_left(
+    warehouse: Path, demo_accepted: dict[str, Accepted]
+) -> None:
+    accepted = demo_accepted
     as_of = as_of_date(accepted)
     then = customers_active_on(accepted, as_of - timedelta(days=BACKTEST_DAYS))
     churned = then - customers_active_on(accepted, as_of)
