@@ -1542,6 +1542,118 @@ def rpt_retention_cost_monthly(facts: Facts) -> Suite:
 
 SuiteFactory = Callable[[Facts], Suite]
 
+# ---------------------------------------------------------------------------------------------
+# Retention: renewals, churn risk, alerts and the back-test.
+
+CHURN_RISK_BANDS = ["high", "medium", "low"]
+CHURN_RISK_MAX_SCORE = 10  # the weights of the seed churn_risk_next_steps add up to 10
+
+
+def customers_active_at(facts: Facts, reference_point: str) -> int:
+    """Customers active (an activity period contains the day) at a reference date of the churn risk score."""
+    return int(
+        facts.scalar(
+            "select count(distinct periods.customer_id) from intermediate.int_customer_activity_periods as periods"
+            " inner join intermediate.int_churn_risk_reference_dates as reference_dates"
+            f" on reference_dates.reference_point = '{reference_point}'"
+            " and periods.period_start_date <= reference_dates.reference_date"
+            " and (periods.period_end_date is null or periods.period_end_date >= reference_dates.reference_date)"
+        )
+        or 0
+    )
+
+
+def churn_risk_band(column: str, extra: tuple[str, ...] = ()) -> gxe.Expectation:
+    return gxe.ExpectColumnValuesToBeInSet(
+        column=column,
+        value_set=[*CHURN_RISK_BANDS, *extra],
+        description=f"{column} is high, medium or low" + "".join(f" or {value}" for value in extra),
+    )
+
+
+def churn_risk_score(column: str) -> gxe.Expectation:
+    return gxe.ExpectColumnValuesToBeBetween(
+        column=column,
+        min_value=0,
+        max_value=CHURN_RISK_MAX_SCORE,
+        description=f"{column} is a sum of signal weights, 0 to {CHURN_RISK_MAX_SCORE}",
+    )
+
+
+def rpt_renewals(facts: Facts) -> Suite:
+    return Suite(
+        table="marts.rpt_renewals",
+        derived={"outcomes": "renewed_count + churned_count + pending_count"},
+        expectations=[
+            share("renewal_rate"),
+            positive("reached_count", "a month row holds contracts that reached their end"),
+            *[non_negative(column, "a count") for column in ("renewed_count", "churned_count", "pending_count")],
+            equals("reached_count", "outcomes", "renewed + churned + pending: every contract has one outcome"),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="breakdown_dimension", value_set=["all", "plan", "segment"], description="the breakdowns"
+            ),
+        ],
+    )
+
+
+def fct_churn_risk(facts: Facts) -> Suite:
+    return Suite(
+        table="marts.fct_churn_risk",
+        expectations=[
+            gxe.ExpectTableRowCountToEqual(
+                value=customers_active_at(facts, "current"),
+                description="one row per customer active at the as-of date: the band counts add up to them",
+            ),
+            gxe.ExpectColumnValuesToBeUnique(column="customer_id", description="one row per customer"),
+            churn_risk_score("churn_risk_score"),
+            churn_risk_band("churn_risk_band"),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="fired_signal_count", min_value=0, max_value=6, description="six signals at most"
+            ),
+            non_negative("days_since_last_contact", "a number of days"),
+            non_negative("days_to_contract_end", "a number of days (contracts in force end on or after today)"),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="latest_nps_score", min_value=0, max_value=10, description="an NPS answer, 0 to 10"
+            ),
+        ],
+    )
+
+
+def rpt_churn_risk_alerts(facts: Facts) -> Suite:
+    high = int(facts.scalar("select count(*) from marts.fct_churn_risk where churn_risk_band = 'high'") or 0)
+    return Suite(
+        table="marts.rpt_churn_risk_alerts",
+        expectations=[
+            gxe.ExpectTableRowCountToEqual(value=high, description="every customer of the high band, once"),
+            gxe.ExpectColumnValuesToBeUnique(column="alert_rank", description="one customer per rank"),
+            churn_risk_score("churn_risk_score"),
+            non_negative("mrr_reporting", "MRR"),
+            non_negative("value_at_risk_reporting"),
+            gxe.ExpectColumnValuesToNotBeNull(column="churn_risk_reasons", description="every alert says why"),
+            gxe.ExpectColumnValuesToNotBeNull(column="suggested_next_steps", description="and what to do"),
+        ],
+    )
+
+
+def rpt_churn_risk_backtest(facts: Facts) -> Suite:
+    scored = customers_active_at(facts, "backtest")
+    return Suite(
+        table="marts.rpt_churn_risk_backtest",
+        query=(
+            "select churn_risk_band, customer_count, churned_count, churn_rate, customer_share, churn_recall,"
+            " lift_over_low from marts.rpt_churn_risk_backtest where churn_risk_band <> 'all'"
+        ),
+        expectations=[
+            gxe.ExpectTableRowCountToEqual(value=3, description="one row per band (the 'all' row left out here)"),
+            churn_risk_band("churn_risk_band"),
+            count_sum_equals("customer_count", scored, "the band counts add up to the customers active then"),
+            *[share(column) for column in ("churn_rate", "customer_share", "churn_recall")],
+            non_negative("lift_over_low", "a ratio of rates"),
+            at_least("customer_count", "churned_count", "the churned are customers of the band"),
+        ],
+    )
+
+
 SUITES: dict[str, SuiteFactory] = {
     "marts.dim_customers": dim_customers,
     "marts.dim_products": dim_products,
@@ -1577,4 +1689,8 @@ SUITES: dict[str, SuiteFactory] = {
     "marts.rpt_mrr_movements_monthly": rpt_mrr_movements_monthly,
     "marts.rpt_churn_monthly": rpt_churn_monthly,
     "marts.rpt_retention_cost_monthly": rpt_retention_cost_monthly,
+    "marts.rpt_renewals": rpt_renewals,
+    "marts.fct_churn_risk": fct_churn_risk,
+    "marts.rpt_churn_risk_alerts": rpt_churn_risk_alerts,
+    "marts.rpt_churn_risk_backtest": rpt_churn_risk_backtest,
 }
