@@ -1,4 +1,5 @@
--- Is the churn risk score worth reading? Churn by band for customers scored churn_risk_backtest_days ago.
+-- Is the churn risk score worth reading? Churn by band for customers scored churn_risk_backtest_days ago,
+-- for every customer and for contract and purchase-only customers apart (read the contract rows first).
 with
 
 backtest as (
@@ -8,6 +9,7 @@ backtest as (
 )
 
 select
+    customer_basis,
     churn_risk_band,
     scored_at_date,
     outcome_date,
@@ -18,4 +20,4 @@ select
     lift_over_low
 
 from backtest
-order by churn_risk_band_order
+order by customer_basis_order, churn_risk_band_order

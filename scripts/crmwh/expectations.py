@@ -1396,6 +1396,8 @@ def customer_360(facts: Facts) -> Suite:
         derived={
             "segment_known_if_bought": "rfm_segment is not null or not has_purchased",
             "cohort_known_if_bought": "cohort_month is not null or not has_purchased",
+            "churn_risk_known_iff_active": "(churn_risk_band is not null) = is_active",
+            "active_as_count": "case when is_active then 1 else 0 end",
         },
         expectations=[
             not_empty(),
@@ -1409,6 +1411,23 @@ def customer_360(facts: Facts) -> Suite:
             non_negative("predicted_clv_reporting", "a CLV"),
             non_negative("cost_to_serve_reporting"),
             non_negative("support_ticket_count", "a count"),
+            is_true("churn_risk_known_iff_active", "a churn risk band exactly for the customers active at the as-of date"),
+            count_sum_equals(
+                "active_as_count", customers_active_at(facts, "current"), "the customers active at the as-of date"
+            ),
+            non_negative("mrr_reporting", "MRR"),
+            sum_close_to(
+                "mrr_reporting",
+                float(
+                    facts.scalar(
+                        "select coalesce(sum(mrr_reporting), 0) from marts.fct_customer_months as months"
+                        " inner join intermediate.int_as_of_date as as_of on months.month_end_date = as_of.as_of_date"
+                    )
+                    or 0
+                ),
+                facts.rows("marts.customer_360"),
+                "the MRR of the as-of month in fct_customer_months",
+            ),
         ],
     )
 
@@ -1641,10 +1660,12 @@ def rpt_churn_risk_backtest(facts: Facts) -> Suite:
         table="marts.rpt_churn_risk_backtest",
         query=(
             "select churn_risk_band, customer_count, churned_count, churn_rate, customer_share, churn_recall,"
-            " lift_over_low from marts.rpt_churn_risk_backtest where churn_risk_band <> 'all'"
+            " lift_over_low from marts.rpt_churn_risk_backtest where churn_risk_band <> 'all' and customer_basis = 'all'"
         ),
         expectations=[
-            gxe.ExpectTableRowCountToEqual(value=3, description="one row per band (the 'all' row left out here)"),
+            gxe.ExpectTableRowCountToEqual(
+                value=3, description="one row per band of every customer (the 'all' rows and the bases left out here)"
+            ),
             churn_risk_band("churn_risk_band"),
             count_sum_equals("customer_count", scored, "the band counts add up to the customers active then"),
             *[share(column) for column in ("churn_rate", "customer_share", "churn_recall")],

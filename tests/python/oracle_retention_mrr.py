@@ -8,8 +8,8 @@ customer-months, MRR movements, churn and retention cost" (and int_customer_acti
   (open-ended when neither), contracts starting after the as-of date left out; a revenue purchase day to the as-of
   date keeps the customer active for INACTIVITY_WINDOW_DAYS days, the day included;
 - a month is measured at its month end (the as-of date in the as-of month); a customer is active there when a
-  period contains the day; the MRR is the contracts in force that day, each converted at that day's rate and
-  rounded to the cent (a contract without a fresh rate adds nothing);
+  period contains the day; the MRR is the contracts in force that day, each converted at the rate of its own start
+  date and rounded to the cent (a contract without a fresh rate that day adds nothing);
 - a customer has a row per month from the month of the first period start to the month holding the day after the
   last active day, at most the as-of month;
 - MRR movement against the previous month end (0 before the first row): new, reactivation (from 0 after MRR at an
@@ -129,7 +129,7 @@ def customer_months(accepted: dict[str, Accepted], as_of: date | None = None) ->
             in_force = [p for p in periods if p.start <= day and (p.end is None or p.end >= day)]
             mrr = Decimal(0)
             for period in in_force:
-                if period.basis == "contract" and (found := rate(period.currency or "", day)) is not None:
+                if period.basis == "contract" and (found := rate(period.currency or "", period.start)) is not None:
                     mrr += converted(period.mrr or Decimal(0), found)
             rows.append(
                 CustomerMonth(

@@ -147,18 +147,24 @@ def revenue_purchase_days(accepted: dict[str, Accepted], as_of: date) -> dict[st
     return days
 
 
+def customers_under_contract_on(accepted: dict[str, Accepted], day: date, as_of: date | None = None) -> set[str]:
+    """Customers with a contract started by the as-of date in force on the day (activity basis contract)."""
+    as_of = as_of or as_of_date(accepted)
+    return {
+        contract.customer_id
+        for contract in contracts(accepted)
+        if contract.start <= min(day, as_of)
+        and (contract.last_day_in_force is None or contract.last_day_in_force >= day)
+    }
+
+
 def customers_active_on(
     accepted: dict[str, Accepted], day: date, as_of: date | None = None, window_days: int = INACTIVITY_WINDOW_DAYS
 ) -> set[str]:
     """Customers active on the day: a contract started by the as-of date in force that day, or a revenue purchase
     day in the window_days days up to it (int_customer_activity_periods)."""
     as_of = as_of or as_of_date(accepted)
-    active = {
-        contract.customer_id
-        for contract in contracts(accepted)
-        if contract.start <= min(day, as_of)
-        and (contract.last_day_in_force is None or contract.last_day_in_force >= day)
-    }
+    active = customers_under_contract_on(accepted, day, as_of)
     for customer, days in revenue_purchase_days(accepted, as_of).items():
         if any(day - timedelta(days=window_days - 1) <= bought <= day for bought in days):
             active.add(customer)

@@ -24,7 +24,7 @@ import pytest
 
 from conftest import SEEDS_RAW, GeneratedSet, run_dbt
 from oracle import Accepted, accept_all
-from oracle_retention_risk import RenewalMonth, customers_active_on, renewals_by_month
+from oracle_retention_risk import RenewalMonth, customers_active_on, customers_under_contract_on, renewals_by_month
 from oracle_sales_reps import as_of_date
 from reliability_helpers import generate
 
@@ -111,20 +111,25 @@ def test_backtest_scores_the_customers_active_then_and_counts_who_left(
 ) -> None:
     accepted = demo_accepted
     as_of = as_of_date(accepted)
-    then = customers_active_on(accepted, as_of - timedelta(days=BACKTEST_DAYS))
+    scored_at = as_of - timedelta(days=BACKTEST_DAYS)
+    then = customers_active_on(accepted, scored_at)
     churned = then - customers_active_on(accepted, as_of)
-    rows = {
-        band: (customers, left, scored_at, outcome)
-        for band, customers, left, scored_at, outcome in query(
-            warehouse,
-            "select churn_risk_band, customer_count, churned_count, scored_at_date, outcome_date"
-            " from marts.rpt_churn_risk_backtest",
-        )
-    }
-    assert set(rows) == {"high", "medium", "low", "all"}
-    assert rows["all"] == (len(then), len(churned), as_of - timedelta(days=BACKTEST_DAYS), as_of)
-    assert sum(rows[band][0] for band in ("high", "medium", "low")) == len(then)
-    assert sum(rows[band][1] for band in ("high", "medium", "low")) == len(churned)
+    under_contract = customers_under_contract_on(accepted, scored_at) & then
+    built = query(
+        warehouse,
+        "select customer_basis, churn_risk_band, customer_count, churned_count, scored_at_date, outcome_date"
+        " from marts.rpt_churn_risk_backtest",
+    )
+    rows = {(basis, band): tuple(rest) for basis, band, *rest in built}
+    bases, bands = ("all", "contract", "purchase"), ("high", "medium", "low")
+    assert set(rows) == {(basis, band) for basis in bases for band in (*bands, "all")}
+    expected = {"all": then, "contract": under_contract, "purchase": then - under_contract}
+    for basis, customers in expected.items():
+        assert rows[(basis, "all")] == (len(customers), len(customers & churned), scored_at, as_of), basis
+        assert sum(rows[(basis, band)][0] for band in bands) == len(customers), basis
+        assert sum(rows[(basis, band)][1] for band in bands) == len(customers & churned), basis
+    for band in bands:
+        assert rows[("contract", band)][0] + rows[("purchase", band)][0] == rows[("all", band)][0], band
 
 
 # --- a generated set of 20,000 customers (slow) --------------------------------------------------
@@ -166,18 +171,20 @@ def test_high_band_churns_at_more_than_twice_the_low_band_on_20k_customers(
     print(f"\n20k set generated in {generate_seconds:.0f} s, built in {build_seconds:.0f} s")
     rows = query(
         database,
-        "select churn_risk_band, scored_at_date, outcome_date, customer_count, churned_count, churn_rate,"
-        " churn_recall, lift_over_low from marts.rpt_churn_risk_backtest order by churn_risk_band_order",
+        "select customer_basis, churn_risk_band, scored_at_date, outcome_date, customer_count, churned_count,"
+        " churn_rate, churn_recall, lift_over_low from marts.rpt_churn_risk_backtest"
+        " order by customer_basis_order, churn_risk_band_order",
     )
-    print("band    scored_at   outcome     customers  churned  churn_rate  recall  lift_over_low")
-    for band, scored_at, outcome, customers, churned, rate, recall, lift in rows:
+    print("basis     band    scored_at   outcome     customers  churned  churn_rate  recall  lift_over_low")
+    for basis, band, scored_at, outcome, customers, churned, rate, recall, lift in rows:
         print(
-            f"{band:7} {scored_at} {outcome} {customers:9d} {churned:8d} {rate or 0:11.4f}"
+            f"{basis:9} {band:7} {scored_at} {outcome} {customers:9d} {churned:8d} {rate or 0:11.4f}"
             f" {recall or 0:7.4f} {'' if lift is None else f'{lift:.2f}':>14}"
         )
-    by_band = {row[0]: row for row in rows}
-    assert [row[0] for row in rows] == ["high", "medium", "low", "all"]
-    assert by_band["all"][3] > 10_000
-    assert all(by_band[band][3] > 100 for band in ("high", "low")), rows
-    high_rate, low_rate = by_band["high"][5], by_band["low"][5]
-    assert high_rate > MIN_HIGH_OVER_LOW * low_rate, (high_rate, low_rate)
+    by_band = {(row[0], row[1]): row[4:7] for row in rows}
+    assert by_band[("all", "all")][0] > 10_000
+    # every customer, as the issue asks, and the contract customers alone (whose churn is not mechanical)
+    for basis in ("all", "contract"):
+        assert all(by_band[(basis, band)][0] > 100 for band in ("high", "low")), rows
+        high_rate, low_rate = by_band[(basis, "high")][2], by_band[(basis, "low")][2]
+        assert high_rate > MIN_HIGH_OVER_LOW * low_rate, (basis, high_rate, low_rate)

@@ -3,8 +3,8 @@
     dim_customers, then one block of columns per analytical area. Each area is
     one import CTE at the customer grain and one left join below; a customer
     the area has nothing on keeps nulls in its columns (a customer who never
-    bought has no RFM segment, no cohort, no CLV). To add an area (retention,
-    service): add its import CTE, its left join and its columns in the final
+    bought has no RFM segment, no cohort, no CLV). To add an area (service):
+    add its import CTE, its left join and its columns in the final
     select, and its columns in the yml; nothing else changes.
 -#}
 with
@@ -42,6 +42,31 @@ next_products as (
     select * from {{ ref('fct_customer_next_products') }}
 
     where recommendation_rank = 1
+
+),
+
+as_of as (
+
+    select as_of_date from {{ ref('int_as_of_date') }}
+
+),
+
+-- retention: the customer's row of the as-of month (none when churned earlier)
+customer_months_now as (
+
+    select customer_months.*
+
+    from {{ ref('fct_customer_months') }} as customer_months
+
+    inner join as_of
+        on customer_months.month_end_date = as_of.as_of_date
+
+),
+
+-- retention: churn risk of the customers active at the as-of date
+churn_risk as (
+
+    select * from {{ ref('fct_churn_risk') }}
 
 ),
 
@@ -89,7 +114,14 @@ final as (
         cast(profitability.profit_reporting as numeric(18, 2)) as profit_reporting,
         -- customer value: next product
         cast(next_products.product_id as {{ dbt.type_string() }}) as next_best_product_id,
-        cast(next_products.product_name as {{ dbt.type_string() }}) as next_best_product_name
+        cast(next_products.product_name as {{ dbt.type_string() }}) as next_best_product_name,
+        -- retention: activity and MRR at the as-of date, churn risk
+        cast(coalesce(customer_months_now.is_active, false) as {{ dbt.type_boolean() }}) as is_active,
+        cast(customer_months_now.activity_basis as {{ dbt.type_string() }}) as activity_basis,
+        cast(coalesce(customer_months_now.mrr_reporting, 0) as numeric(18, 2)) as mrr_reporting,
+        cast(churn_risk.churn_risk_score as {{ dbt.type_int() }}) as churn_risk_score,
+        cast(churn_risk.churn_risk_band as {{ dbt.type_string() }}) as churn_risk_band,
+        cast(churn_risk.churn_risk_reasons as {{ dbt.type_string() }}) as churn_risk_reasons
 
     from customers
 
@@ -104,6 +136,12 @@ final as (
 
     left join next_products
         on customers.customer_id = next_products.customer_id
+
+    left join customer_months_now
+        on customers.customer_id = customer_months_now.customer_id
+
+    left join churn_risk
+        on customers.customer_id = churn_risk.customer_id
 
 )
 

@@ -7,9 +7,10 @@
     int_customer_activity_periods only: active at the month end when a period
     contains it, basis contract when a contract period does, else purchase.
     MRR = the contract periods in force at the month end, each converted at the
-    month end's rate (int_fx_rates_daily) and rounded to the cent, summed; a
-    contract without a fresh rate is counted (unconverted_contract_count), not
-    valued. MRR movement against the previous month end (0 before the first row):
+    rate of its start date (its transaction date, int_fx_rates_daily) and rounded
+    to the cent, summed, so a contract keeps one value while it runs and a rate
+    move alone is never a movement; a contract without a fresh rate on its start
+    date is counted (unconverted_contract_count), not valued. MRR movement against the previous month end (0 before the first row):
     new (first MRR ever), reactivation (back from 0 after earlier MRR), churned
     (to 0), expansion, contraction, unchanged; null when both are 0.
 -#}
@@ -125,7 +126,7 @@ customer_months as (
 
 ),
 
--- every activity period in force at a month end, contracts valued at that day's rate
+-- every activity period in force at a month end, contracts valued at their start date's rate
 periods_in_force as (
 
     select
@@ -149,7 +150,7 @@ periods_in_force as (
 
     left join fx_rates_daily
         on activity_periods.currency_code = fx_rates_daily.currency_code
-        and customer_months.month_end_date = fx_rates_daily.rate_date
+        and activity_periods.period_start_date = fx_rates_daily.rate_date
 
 ),
 

@@ -1,9 +1,9 @@
 {#-
     The alert list: customers in the high churn risk band at the as-of date,
-    ranked by value at risk. MRR at the as-of date = the sum of the MRR of the
-    contracts in force that day (int_customer_activity_periods), each converted
-    at its currency's rate of that day (int_fx_rates_daily); null when a rate
-    is missing (never a partial sum). CLV = the predicted CLV of
+    ranked by value at risk. MRR at the as-of date = fct_customer_months'
+    mrr_reporting in the as-of month (its month end is the as-of date: the
+    contracts in force, each at the rate of its start date); null when a
+    contract in force could not be converted (never a partial sum). CLV = the predicted CLV of
     fct_customer_clv where there is one (engines with dbt Python models), else
     its formula CLV. Value at risk = the greater of MRR x 12 and the CLV (a
     missing one counts as 0).
@@ -22,15 +22,9 @@ customers as (
 
 ),
 
-activity_periods as (
+customer_months as (
 
-    select * from {{ ref('int_customer_activity_periods') }}
-
-),
-
-fx_rates as (
-
-    select * from {{ ref('int_fx_rates_daily') }}
+    select * from {{ ref('fct_customer_months') }}
 
 ),
 
@@ -52,28 +46,24 @@ high_risk as (
 
 ),
 
+-- the MRR of the as-of month's row (its month end is the as-of date), null when a
+-- contract in force could not be converted (never a partial sum) or none is in force
 contract_mrr as (
 
     select
         high_risk.customer_id,
         case
-            when count(fx_rates.rate_to_reporting) = count(*)
-                then sum(activity_periods.mrr * fx_rates.rate_to_reporting)
+            when
+                customer_months.activity_basis = 'contract'
+                and customer_months.unconverted_contract_count = 0
+                then customer_months.mrr_reporting
         end as mrr_reporting
 
     from high_risk
 
-    inner join activity_periods
-        on high_risk.customer_id = activity_periods.customer_id
-        and activity_periods.activity_basis = 'contract'
-        and high_risk.reference_date >= activity_periods.period_start_date
-        and (activity_periods.period_end_date is null or high_risk.reference_date <= activity_periods.period_end_date)
-
-    left join fx_rates
-        on activity_periods.currency_code = fx_rates.currency_code
-        and high_risk.reference_date = fx_rates.rate_date
-
-    group by high_risk.customer_id
+    inner join customer_months
+        on high_risk.customer_id = customer_months.customer_id
+        and high_risk.reference_date = customer_months.month_end_date
 
 ),
 
@@ -87,7 +77,7 @@ valued as (
         customers.owner_rep_id,
         customers.owner_rep_name,
         customers.owner_team,
-        round(cast(contract_mrr.mrr_reporting as numeric(38, 6)), 2) as mrr_reporting,
+        contract_mrr.mrr_reporting,
         round(cast(contract_mrr.mrr_reporting * 12 as numeric(38, 6)), 2) as annual_mrr_reporting,
         coalesce(customer_clv.predicted_clv_reporting, customer_clv.formula_clv_reporting) as clv_reporting,
         case

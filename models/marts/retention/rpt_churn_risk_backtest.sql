@@ -6,11 +6,17 @@
     at the as-of date (no activity period of int_customer_activity_periods
     contains it), the logo churn of METRICS.md over the back-test span. A
     customer who lapses and comes back within the span is not churned.
-    One row per band plus 'all'. churn_rate is the band's precision (the share
-    of its customers who churned), churn_recall the share of all churned
-    customers the band holds, lift_over_low the band's churn rate over the low
-    band's (null when the low band churned no one or is empty).
+    One row per customer basis (all; contract: a contract in force at the
+    scoring date; purchase: active through purchases only) per band plus
+    'all'. The purchase-only customers are shown apart because their churn is
+    close to mechanical (one with no purchase for a while is both flagged and
+    about to pass the inactivity window); the contract rows are the test of
+    the score. churn_rate is the band's precision (the share of its customers
+    who churned), churn_recall the share of the basis's churned customers the
+    band holds, lift_over_low the band's churn rate over the low band's of the
+    same basis (null when that low band churned no one or is empty).
 -#}
+{%- set bases = [('all', 1), ('contract', 2), ('purchase', 3)] -%}
 {%- set bands = [('high', 1), ('medium', 2), ('low', 3), ('all', 4)] -%}
 with
 
@@ -61,6 +67,7 @@ followed as (
     select
         scored.customer_id,
         scored.churn_risk_band,
+        case when scored.has_contract then 'contract' else 'purchase' end as customer_basis,
         case when active_at_as_of.customer_id is null then 1 else 0 end as is_churned
 
     from scored
@@ -83,21 +90,36 @@ bands as (
 
 ),
 
+bases as (
+
+    {% for basis, basis_order in bases %}
+        {% if not loop.first %}union all{% endif %}
+        select
+            cast('{{ basis }}' as {{ dbt.type_string() }}) as customer_basis,
+            {{ basis_order }} as customer_basis_order
+    {% endfor %}
+
+),
+
 counted as (
 
     select
+        bases.customer_basis,
+        bases.customer_basis_order,
         bands.churn_risk_band,
         bands.churn_risk_band_order,
         count(followed.customer_id) as customer_count,
         coalesce(sum(followed.is_churned), 0) as churned_count
 
-    from bands
+    from bases
+
+    cross join bands
 
     left join followed
-        on bands.churn_risk_band = followed.churn_risk_band
-        or bands.churn_risk_band = 'all'
+        on (bands.churn_risk_band = followed.churn_risk_band or bands.churn_risk_band = 'all')
+        and (bases.customer_basis = followed.customer_basis or bases.customer_basis = 'all')
 
-    group by bands.churn_risk_band, bands.churn_risk_band_order
+    group by bases.customer_basis, bases.customer_basis_order, bands.churn_risk_band, bands.churn_risk_band_order
 
 ),
 
@@ -107,9 +129,13 @@ rated as (
         *,
         cast(churned_count as double precision) / nullif(customer_count, 0) as churn_rate,
         cast(customer_count as double precision)
-        / nullif(max(case when churn_risk_band = 'all' then customer_count end) over (), 0) as customer_share,
+        / nullif(
+            max(case when churn_risk_band = 'all' then customer_count end) over (partition by customer_basis), 0
+        ) as customer_share,
         cast(churned_count as double precision)
-        / nullif(max(case when churn_risk_band = 'all' then churned_count end) over (), 0) as churn_recall
+        / nullif(
+            max(case when churn_risk_band = 'all' then churned_count end) over (partition by customer_basis), 0
+        ) as churn_recall
 
     from counted
 
@@ -119,7 +145,9 @@ lifted as (
 
     select
         *,
-        churn_rate / nullif(max(case when churn_risk_band = 'low' then churn_rate end) over (), 0) as lift_over_low
+        churn_rate
+        / nullif(max(case when churn_risk_band = 'low' then churn_rate end) over (partition by customer_basis), 0)
+        as lift_over_low
 
     from rated
 
@@ -128,6 +156,8 @@ lifted as (
 final as (
 
     select
+        cast(lifted.customer_basis as {{ dbt.type_string() }}) as customer_basis,
+        cast(lifted.customer_basis_order as {{ dbt.type_int() }}) as customer_basis_order,
         cast(lifted.churn_risk_band as {{ dbt.type_string() }}) as churn_risk_band,
         cast(lifted.churn_risk_band_order as {{ dbt.type_int() }}) as churn_risk_band_order,
         cast(backtest_date.reference_date as date) as scored_at_date,
