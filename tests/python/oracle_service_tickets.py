@@ -1,0 +1,143 @@
+"""Plain-Python recomputation of the tickets of fct_tickets and the monthly service levels of rpt_service_monthly.
+
+Builds on ``oracle.accept_all`` (the accepted rows) and the as-of rule of ``oracle_sales_reps``; no SQL. The rules
+are the ones of DECISIONLOG.md, "Service: tickets, SLAs and repeat issues":
+
+- a ticket counts when created on or before the as-of date, in the month it was created; a response or resolution
+  after the end of the as-of day (the as-of date + 1 day, 00:00) has not happened yet;
+- first response and resolution time: wall-clock hours from creation, whole seconds / 3600;
+- an SLA (seeds/lookups/sla_targets.csv, per priority) is met at hours <= target, missed above it; a ticket
+  without a response (resolution) is missed once more than the target hours passed between its creation and the
+  end of the as-of day, else pending; attainment = met / (met + missed), None when both are 0;
+- median: the interpolated median (the mean of the two middle values for an even count), None without values.
+"""
+
+from __future__ import annotations
+
+import csv
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from oracle import LOOKUPS, Accepted, clean, label, load_categories, parse_ts
+from oracle_sales_reps import as_of_date
+
+BREAKDOWNS = ("all", "channel", "priority")
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """One row of fct_tickets, the columns the oracle checks."""
+
+    ticket_id: str
+    month: date
+    channel: str | None
+    priority: str
+    first_response_hours: float | None
+    resolution_hours: float | None
+    first_response_sla_status: str
+    resolution_sla_status: str
+
+
+@dataclass
+class ServiceMonth:
+    """The figures of one (month, breakdown dimension, breakdown value) row of rpt_service_monthly."""
+
+    first_response_hours: list[float] = field(default_factory=list)
+    ticket_count: int = 0
+    first_response_met: int = 0
+    first_response_missed: int = 0
+    resolution_met: int = 0
+    resolution_missed: int = 0
+
+    @property
+    def median_first_response_hours(self) -> float | None:
+        return float(statistics.median(self.first_response_hours)) if self.first_response_hours else None
+
+    @staticmethod
+    def _rate(met: int, missed: int) -> float | None:
+        return met / (met + missed) if met + missed else None
+
+    @property
+    def first_response_sla_attainment_rate(self) -> float | None:
+        return self._rate(self.first_response_met, self.first_response_missed)
+
+    @property
+    def resolution_sla_attainment_rate(self) -> float | None:
+        return self._rate(self.resolution_met, self.resolution_missed)
+
+
+def sla_targets() -> dict[str, tuple[float, float]]:
+    """Priority -> (first response target hours, resolution target hours), from the seed."""
+    with (LOOKUPS / "sla_targets.csv").open(encoding="utf-8") as handle:
+        return {
+            row["priority"]: (float(row["first_response_target_hours"]), float(row["resolution_target_hours"]))
+            for row in csv.DictReader(handle)
+        }
+
+
+def hours_between(start: datetime, end: datetime) -> float:
+    """Wall-clock hours in whole seconds (second boundaries crossed, as dbt.datediff 'second'), / 3600."""
+    seconds = (end.replace(microsecond=0) - start.replace(microsecond=0)) // timedelta(seconds=1)
+    return seconds / 3600
+
+
+def sla_status(hours: float | None, hours_to_as_of_end: float, target: float) -> str:
+    if hours is not None:
+        return "met" if hours <= target else "missed"
+    return "missed" if hours_to_as_of_end > target else "pending"
+
+
+def tickets(accepted: dict[str, Accepted]) -> list[Ticket]:
+    """The tickets of fct_tickets: accepted, created on or before the as-of date, measured at its end."""
+    as_of = as_of_date(accepted)
+    as_of_end = datetime.combine(as_of + timedelta(days=1), datetime.min.time())
+    categories = load_categories()
+    targets = sla_targets()
+    found = []
+    for row in accepted["support_tickets"].rows.values():
+        created = parse_ts(row["created_at"])
+        if created is None or created.date() > as_of:
+            continue
+        first = parse_ts(clean(row["first_response_at"]))
+        resolved = parse_ts(clean(row["resolved_at"]))
+        first = first if first is not None and first < as_of_end else None
+        resolved = resolved if resolved is not None and resolved < as_of_end else None
+        priority = categories["ticket_priority"][label(row["priority"]) or ""]
+        channel_label = label(row["channel"])
+        first_hours = hours_between(created, first) if first else None
+        resolution_hours = hours_between(created, resolved) if resolved else None
+        to_as_of_end = hours_between(created, as_of_end)
+        first_target, resolution_target = targets[priority]
+        found.append(
+            Ticket(
+                ticket_id=clean(row["ticket_id"]) or "",
+                month=created.date().replace(day=1),
+                channel=categories["ticket_channel"][channel_label] if channel_label else None,
+                priority=priority,
+                first_response_hours=first_hours,
+                resolution_hours=resolution_hours,
+                first_response_sla_status=sla_status(first_hours, to_as_of_end, first_target),
+                resolution_sla_status=sla_status(resolution_hours, to_as_of_end, resolution_target),
+            )
+        )
+    return found
+
+
+def service_months(rows: list[Ticket]) -> dict[tuple[date, str, str], ServiceMonth]:
+    """rpt_service_monthly's figures per (month, dimension, value) for the dimensions of BREAKDOWNS (every
+    value with a ticket; the months without a ticket are left out)."""
+    months: dict[tuple[date, str, str], ServiceMonth] = defaultdict(ServiceMonth)
+    for ticket in rows:
+        values = {"all": "all", "channel": ticket.channel or "unknown", "priority": ticket.priority}
+        for dimension in BREAKDOWNS:
+            figures = months[(ticket.month, dimension, values[dimension])]
+            figures.ticket_count += 1
+            if ticket.first_response_hours is not None:
+                figures.first_response_hours.append(ticket.first_response_hours)
+            figures.first_response_met += ticket.first_response_sla_status == "met"
+            figures.first_response_missed += ticket.first_response_sla_status == "missed"
+            figures.resolution_met += ticket.resolution_sla_status == "met"
+            figures.resolution_missed += ticket.resolution_sla_status == "missed"
+    return dict(months)

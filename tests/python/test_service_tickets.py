@@ -1,0 +1,109 @@
+"""Oracle tests of fct_tickets and rpt_service_monthly, recomputed in plain Python from the raw CSVs
+(oracle_service_tickets.py) and equal to the marts: counts and statuses exactly, hours and rates to 1e-9.
+
+- every ticket: no row missing, none extra, first response and resolution hours, both SLA statuses;
+- every month, overall ('all') and by channel and by priority: ticket count, median first response hours, first
+  response and resolution SLA attainment; the 'all' rows of months without a ticket are zeros and nulls.
+
+On the demo seeds (the session's ``warehouse``) and on the session's small generated data set (conftest
+``generated_set``; marked slow).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import SEEDS_RAW, GeneratedSet
+from oracle import Accepted, accept_all
+from oracle_service_tickets import BREAKDOWNS, ServiceMonth, Ticket, service_months, tickets
+from oracle_sales_reps import as_of_date
+
+TOLERANCE = 1e-9
+
+
+def query(database: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(database), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def close(a: float | None, b: float | None) -> bool:
+    return (a is None and b is None) or (a is not None and b is not None and abs(a - b) <= TOLERANCE)
+
+
+def ticket_mismatches(expected: list[Ticket], database: Path) -> list:
+    rows = query(
+        database,
+        "select ticket_id, created_month, channel, priority, first_response_hours, resolution_hours,"
+        " first_response_sla_status, resolution_sla_status from marts.fct_tickets",
+    )
+    built = {row[0]: row for row in rows}
+    found = []
+    for ticket in expected:
+        row = built.pop(ticket.ticket_id, None)
+        if (
+            row is None
+            or row[1:4] != (ticket.month, ticket.channel, ticket.priority)
+            or not close(row[4], ticket.first_response_hours)
+            or not close(row[5], ticket.resolution_hours)
+            or row[6:] != (ticket.first_response_sla_status, ticket.resolution_sla_status)
+        ):
+            found.append((ticket.ticket_id, row, ticket))
+    found += [(ticket_id, row, None) for ticket_id, row in built.items()]
+    return found
+
+
+def month_mismatches(expected: dict, database: Path) -> list:
+    dimensions = ", ".join(f"'{dimension}'" for dimension in BREAKDOWNS)
+    rows = query(
+        database,
+        "select month_start_date, breakdown_dimension, breakdown_value, ticket_count, median_first_response_hours,"
+        " first_response_sla_attainment_rate, resolution_sla_attainment_rate"
+        f" from marts.rpt_service_monthly where breakdown_dimension in ({dimensions})",
+    )
+    found = []
+    seen = set()
+    for month, dimension, value, count, median, first_rate, resolution_rate in rows:
+        key = (month, dimension, value)
+        seen.add(key)
+        figures = expected.get(key)
+        if figures is None:
+            # only an 'all' row of a month without a ticket may be missing from the oracle
+            if (dimension, count, median, first_rate, resolution_rate) != ("all", 0, None, None, None):
+                found.append((key, (count, median, first_rate, resolution_rate), None))
+            continue
+        if (
+            count != figures.ticket_count
+            or not close(median, figures.median_first_response_hours)
+            or not close(first_rate, figures.first_response_sla_attainment_rate)
+            or not close(resolution_rate, figures.resolution_sla_attainment_rate)
+        ):
+            found.append((key, (count, median, first_rate, resolution_rate), figures))
+    found += [(key, None, figures) for key, figures in expected.items() if key not in seen]
+    return found
+
+
+def check(accepted: dict[str, Accepted], database: Path, min_tickets: int) -> None:
+    assert as_of_date(accepted) == query(database, "select as_of_date from intermediate.int_as_of_date")[0][0]
+    rows = tickets(accepted)
+    assert len(rows) >= min_tickets
+    # every SLA outcome and unanswered/unresolved tickets are exercised
+    assert {row.first_response_sla_status for row in rows} >= {"met", "missed"}
+    assert {row.resolution_sla_status for row in rows} >= {"met", "missed"}
+    assert any(row.resolution_hours is None for row in rows)
+    assert not (problems := ticket_mismatches(rows, database)), problems[:10]
+    figures: dict[tuple, ServiceMonth] = service_months(rows)
+    # even and odd counts of first responses both occur among the medians
+    assert {len(month.first_response_hours) % 2 for month in figures.values()} == {0, 1}
+    assert not (problems := month_mismatches(figures, database)), problems[:10]
+
+
+def test_tickets_and_monthly_service_levels_match_the_oracle_on_the_demo(warehouse: Path) -> None:
+    check(accept_all(SEEDS_RAW), warehouse, min_tickets=1000)
+
+
+@pytest.mark.slow
+def test_tickets_and_monthly_service_levels_match_the_oracle_on_generated_data(generated_set: GeneratedSet) -> None:
+    check(accept_all(generated_set.raw_dir, seed_nulls=False), generated_set.database, min_tickets=50)
