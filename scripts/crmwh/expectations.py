@@ -1411,7 +1411,9 @@ def customer_360(facts: Facts) -> Suite:
             non_negative("predicted_clv_reporting", "a CLV"),
             non_negative("cost_to_serve_reporting"),
             non_negative("support_ticket_count", "a count"),
-            is_true("churn_risk_known_iff_active", "a churn risk band exactly for the customers active at the as-of date"),
+            is_true(
+                "churn_risk_known_iff_active", "a churn risk band exactly for the customers active at the as-of date"
+            ),
             count_sum_equals(
                 "active_as_count", customers_active_at(facts, "current"), "the customers active at the as-of date"
             ),
@@ -1675,6 +1677,105 @@ def rpt_churn_risk_backtest(facts: Facts) -> Suite:
     )
 
 
+# ---------------------------------------------------------------------------------------------
+# Service: tickets, service levels and repeat issues.
+
+SLA_STATUSES = ["met", "missed", "pending"]
+
+
+def tickets_to_as_of(facts: Facts) -> int:
+    """Accepted support tickets created on or before the as-of date: the rows of fct_tickets."""
+    return int(
+        facts.scalar(
+            "select count(*) from staging.stg_crm__support_tickets inner join intermediate.int_as_of_date"
+            " on cast(stg_crm__support_tickets.created_at as date) <= int_as_of_date.as_of_date"
+        )
+        or 0
+    )
+
+
+def fct_tickets(facts: Facts) -> Suite:
+    return Suite(
+        table="marts.fct_tickets",
+        expectations=[
+            gxe.ExpectTableRowCountToEqual(
+                value=tickets_to_as_of(facts), description="one row per accepted ticket created by the as-of date"
+            ),
+            gxe.ExpectColumnValuesToBeUnique(column="ticket_id", description="one row per ticket"),
+            non_negative("first_response_hours", "a time"),
+            non_negative("resolution_hours", "a time"),
+            non_negative("open_hours_at_as_of", "a time"),
+            positive("first_response_target_hours", "an SLA target"),
+            positive("resolution_target_hours", "an SLA target"),
+            *[
+                gxe.ExpectColumnValuesToBeInSet(
+                    column=column, value_set=SLA_STATUSES, description=f"{column} is met, missed or pending"
+                )
+                for column in ("first_response_sla_status", "resolution_sla_status")
+            ],
+            non_negative("reopened_count", "a count"),
+        ],
+    )
+
+
+def rpt_service_monthly(facts: Facts) -> Suite:
+    return Suite(
+        table="marts.rpt_service_monthly",
+        derived={"all_ticket_count": "case when breakdown_dimension = 'all' then ticket_count else 0 end"},
+        expectations=[
+            count_sum_equals("all_ticket_count", tickets_to_as_of(facts), "the 'all' rows count every ticket once"),
+            *[non_negative(column, "a time") for column in ("median_first_response_hours", "median_resolution_hours")],
+            at_least("p90_first_response_hours", "median_first_response_hours", "p90 is never below the median"),
+            at_least("p90_resolution_hours", "median_resolution_hours", "p90 is never below the median"),
+            *[
+                share(column)
+                for column in (
+                    "first_response_sla_attainment_rate",
+                    "resolution_sla_attainment_rate",
+                    "escalation_rate",
+                    "reopen_rate",
+                )
+            ],
+            at_least("ticket_count", "first_responded_ticket_count", "responded tickets are tickets of the month"),
+            at_least("ticket_count", "resolved_ticket_count", "resolved tickets are tickets of the month"),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="breakdown_dimension",
+                value_set=["all", "channel", "priority", "category", "product"],
+                description="the breakdowns",
+            ),
+        ],
+    )
+
+
+def rpt_repeat_issues(facts: Facts) -> Suite:
+    return Suite(
+        table="marts.rpt_repeat_issues",
+        expectations=[
+            count_sum_equals("ticket_count", tickets_to_as_of(facts), "every ticket in one product and category"),
+            gxe.ExpectColumnValuesToBeUnique(column="repeat_rank", description="one issue per rank"),
+            *[share(column) for column in ("repeat_ticket_share", "repeat_customer_share")],
+            at_least_one("tickets_per_customer", "tickets per customer who raised the issue"),
+            at_least("ticket_count", "repeat_ticket_count", "repeat tickets are tickets of the issue"),
+            at_least("customer_count", "repeat_customer_count", "repeat customers are customers of the issue"),
+        ],
+    )
+
+
+def rpt_repeat_issue_customers(facts: Facts) -> Suite:
+    customers = facts.scalar("select coalesce(sum(repeat_customer_count), 0) from marts.rpt_repeat_issues")
+    return Suite(
+        table="marts.rpt_repeat_issue_customers",
+        derived={"first_tickets": "ticket_count - repeat_ticket_count"},
+        expectations=[
+            gxe.ExpectTableRowCountToEqual(
+                value=int(customers or 0), description="one row per repeat customer of each rpt_repeat_issues row"
+            ),
+            at_least_one("repeat_ticket_count", "the row's repeat tickets"),
+            at_least_one("first_tickets", "a repeat follows an earlier ticket of the same issue: tickets - repeats"),
+        ],
+    )
+
+
 SUITES: dict[str, SuiteFactory] = {
     "marts.dim_customers": dim_customers,
     "marts.dim_products": dim_products,
@@ -1714,4 +1815,8 @@ SUITES: dict[str, SuiteFactory] = {
     "marts.fct_churn_risk": fct_churn_risk,
     "marts.rpt_churn_risk_alerts": rpt_churn_risk_alerts,
     "marts.rpt_churn_risk_backtest": rpt_churn_risk_backtest,
+    "marts.fct_tickets": fct_tickets,
+    "marts.rpt_service_monthly": rpt_service_monthly,
+    "marts.rpt_repeat_issues": rpt_repeat_issues,
+    "marts.rpt_repeat_issue_customers": rpt_repeat_issue_customers,
 }

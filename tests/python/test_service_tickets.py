@@ -18,8 +18,8 @@ import pytest
 
 from conftest import SEEDS_RAW, GeneratedSet
 from oracle import Accepted, accept_all
-from oracle_service_tickets import BREAKDOWNS, ServiceMonth, Ticket, service_months, tickets
 from oracle_sales_reps import as_of_date
+from oracle_service_tickets import BREAKDOWNS, ServiceMonth, Ticket, service_months, tickets
 
 TOLERANCE = 1e-9
 
