@@ -77,13 +77,19 @@ tickets_at_as_of as (
 measured as (
 
     select
-        tickets_at_as_of.*,
-        cast({{ dbt.datediff('created_at', 'first_response_at', 'second') }} as double precision) / 3600
-            as first_response_hours,
-        cast({{ dbt.datediff('created_at', 'resolved_at', 'second') }} as double precision) / 3600
-            as resolution_hours,
-        cast({{ dbt.datediff('created_at', 'as_of_end_at', 'second') }} as double precision) / 3600
-            as hours_to_as_of_end,
+        *,
+        cast(
+            {{ dbt.datediff('created_at', 'first_response_at', 'second') }}
+            as double precision
+        ) / 3600 as first_response_hours,
+        cast(
+            {{ dbt.datediff('created_at', 'resolved_at', 'second') }}
+            as double precision
+        ) / 3600 as resolution_hours,
+        cast(
+            {{ dbt.datediff('created_at', 'as_of_end_at', 'second') }}
+            as double precision
+        ) / 3600 as hours_to_as_of_end,
         lag(ticket_id) over (
             partition by customer_id, product_id, category
             order by created_at, ticket_id
