@@ -9,13 +9,14 @@ are the ones of DECISIONLOG.md, "Service: tickets, SLAs and repeat issues":
 - an SLA (seeds/lookups/sla_targets.csv, per priority) is met at hours <= target, missed above it; a ticket
   without a response (resolution) is missed once more than the target hours passed between its creation and the
   end of the as-of day, else pending; attainment = met / (met + missed), None when both are 0;
-- median: the interpolated median (the mean of the two middle values for an even count), None without values.
+- median and p90: continuous percentiles, linear interpolation at position fraction x (n - 1) (the median of an
+  even count is the mean of the two middle values), None without values.
 """
 
 from __future__ import annotations
 
 import csv
-import statistics
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -53,7 +54,11 @@ class ServiceMonth:
 
     @property
     def median_first_response_hours(self) -> float | None:
-        return float(statistics.median(self.first_response_hours)) if self.first_response_hours else None
+        return percentile(self.first_response_hours, 0.5)
+
+    @property
+    def p90_first_response_hours(self) -> float | None:
+        return percentile(self.first_response_hours, 0.9)
 
     @staticmethod
     def _rate(met: int, missed: int) -> float | None:
@@ -66,6 +71,17 @@ class ServiceMonth:
     @property
     def resolution_sla_attainment_rate(self) -> float | None:
         return self._rate(self.resolution_met, self.resolution_missed)
+
+
+def percentile(values: list[float], fraction: float) -> float | None:
+    """Continuous percentile (percentile_cont): linear between the values around position fraction x (n - 1)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = fraction * (len(ordered) - 1)
+    low = math.floor(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
 def sla_targets() -> dict[str, tuple[float, float]]:
@@ -141,3 +157,42 @@ def service_months(rows: list[Ticket]) -> dict[tuple[date, str, str], ServiceMon
             figures.resolution_met += ticket.resolution_sla_status == "met"
             figures.resolution_missed += ticket.resolution_sla_status == "missed"
     return dict(months)
+
+
+# rpt_service_monthly's rows the oracle checks, in the order service_month_mismatches reads them
+SERVICE_MONTH_SQL = (
+    "select month_start_date, breakdown_dimension, breakdown_value, ticket_count, median_first_response_hours,"
+    " p90_first_response_hours, first_response_sla_attainment_rate, resolution_sla_attainment_rate"
+    " from marts.rpt_service_monthly where breakdown_dimension in ("
+    + ", ".join(f"'{dimension}'" for dimension in BREAKDOWNS)
+    + ")"
+)
+
+
+def close(a: float | None, b: float | None, tolerance: float = 1e-9) -> bool:
+    return (a is None and b is None) or (a is not None and b is not None and abs(a - b) <= tolerance)
+
+
+def service_month_mismatches(expected: dict[tuple[date, str, str], ServiceMonth], rows: list[tuple]) -> list:
+    """The rows of SERVICE_MONTH_SQL that differ from the oracle (counts exactly, hours and rates to 1e-9), and
+    the oracle's rows missing from them. An 'all' row of a month without a ticket must be zeros and nulls."""
+    found = []
+    seen = set()
+    for month, dimension, value, count, *figures in rows:
+        key = (month, dimension, value)
+        seen.add(key)
+        wanted = expected.get(key)
+        if wanted is None:
+            if (dimension, count, *figures) != ("all", 0, None, None, None, None):
+                found.append((key, (count, *figures), None))
+            continue
+        oracle = (
+            wanted.median_first_response_hours,
+            wanted.p90_first_response_hours,
+            wanted.first_response_sla_attainment_rate,
+            wanted.resolution_sla_attainment_rate,
+        )
+        if count != wanted.ticket_count or not all(close(a, b) for a, b in zip(figures, oracle, strict=True)):
+            found.append((key, (count, *figures), (wanted.ticket_count, *oracle)))
+    found += [(key, None, wanted) for key, wanted in expected.items() if key not in seen]
+    return found

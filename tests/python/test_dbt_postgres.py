@@ -55,3 +55,25 @@ def test_fct_customer_clv_on_postgres_has_the_formula_and_null_predictive_column
         rows, formula, *counted = cur.fetchone()
     con.close()
     assert rows > 1000 and formula == rows and counted == [0] * len(predictive)
+
+
+@pytest.mark.postgres
+def test_rpt_service_monthly_on_postgres_matches_the_oracle(pg_build: PgBuild) -> None:
+    """The percentiles of rpt_service_monthly (macro percentile: percentile_cont on PostgreSQL, quantile_cont on
+    DuckDB) equal the plain-Python oracle on PostgreSQL too, as test_service_tickets.py checks on DuckDB: the
+    median and p90 first response, both SLA attainment rates and the ticket counts of every month, overall, by
+    channel and by priority (oracle_service_tickets.py)."""
+    import psycopg2
+
+    from conftest import SEEDS_RAW
+    from oracle import accept_all
+    from oracle_service_tickets import SERVICE_MONTH_SQL, service_month_mismatches, service_months, tickets
+
+    run = pg_build.run
+    assert run.returncode == 0, run.tail()
+    with psycopg2.connect(dbname=pg_build.database, **pg_build.server) as con, con.cursor() as cur:
+        cur.execute(SERVICE_MONTH_SQL)
+        rows = cur.fetchall()
+    con.close()
+    expected = service_months(tickets(accept_all(SEEDS_RAW)))
+    assert not (problems := service_month_mismatches(expected, rows)), problems[:10]
