@@ -1411,7 +1411,9 @@ def customer_360(facts: Facts) -> Suite:
             non_negative("predicted_clv_reporting", "a CLV"),
             non_negative("cost_to_serve_reporting"),
             non_negative("support_ticket_count", "a count"),
-            is_true("churn_risk_known_iff_active", "a churn risk band exactly for the customers active at the as-of date"),
+            is_true(
+                "churn_risk_known_iff_active", "a churn risk band exactly for the customers active at the as-of date"
+            ),
             count_sum_equals(
                 "active_as_count", customers_active_at(facts, "current"), "the customers active at the as-of date"
             ),
