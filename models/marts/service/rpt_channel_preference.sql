@@ -184,7 +184,12 @@ per_customer as (
             sum(case when contact_channel = '{{ channel }}' then 1 else 0 end) as {{ channel }}_contact_count,
         {% endfor %}
         sum(
-            case when contact_channel not in ('{{ known_channels | join("', '") }}') then 1 else 0 end
+            case
+                {% for channel in known_channels %}
+                    when contact_channel = '{{ channel }}' then 0
+                {% endfor %}
+                else 1
+            end
         ) as other_contact_count
 
     from contacts_to_as_of

@@ -195,43 +195,51 @@ changed as (
 
 ),
 
-final as (
+dated as (
 
     select
-        cast({{ surrogate_key(['changed.month_start_date', 'changed.breakdown_dimension', 'changed.breakdown_value']) }}
-            as {{ dbt.type_string() }}) as satisfaction_month_id,
-        cast(changed.month_start_date as date) as month_start_date,
-        cast(
-            as_of.as_of_date < cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 1, 'changed.month_start_date')) }} as date)
-            as {{ dbt.type_boolean() }}
-        ) as is_partial_month,
-        cast(changed.breakdown_dimension as {{ dbt.type_string() }}) as breakdown_dimension,
-        cast(changed.breakdown_value as {{ dbt.type_string() }}) as breakdown_value,
-        cast({{ min_responses }} as {{ dbt.type_int() }}) as min_survey_responses,
-        cast(changed.response_count as {{ dbt.type_int() }}) as response_count,
-        cast(changed.nps_response_count as {{ dbt.type_int() }}) as nps_response_count,
-        cast(changed.nps_promoter_count as {{ dbt.type_int() }}) as nps_promoter_count,
-        cast(changed.nps_passive_count as {{ dbt.type_int() }}) as nps_passive_count,
-        cast(changed.nps_detractor_count as {{ dbt.type_int() }}) as nps_detractor_count,
-        cast(changed.nps_below_minimum as {{ dbt.type_boolean() }}) as nps_below_minimum,
-        cast(changed.nps_score as double precision) as nps_score,
-        cast(changed.nps_score_change as double precision) as nps_score_change,
-        cast(changed.csat_response_count as {{ dbt.type_int() }}) as csat_response_count,
-        cast(changed.csat_satisfied_count as {{ dbt.type_int() }}) as csat_satisfied_count,
-        cast(changed.csat_below_minimum as {{ dbt.type_boolean() }}) as csat_below_minimum,
-        cast(changed.csat_score as double precision) as csat_score,
-        cast(changed.csat_score_change as double precision) as csat_score_change,
-        cast(changed.ces_response_count as {{ dbt.type_int() }}) as ces_response_count,
-        cast(changed.ces_low_effort_count as {{ dbt.type_int() }}) as ces_low_effort_count,
-        cast(changed.ces_medium_effort_count as {{ dbt.type_int() }}) as ces_medium_effort_count,
-        cast(changed.ces_high_effort_count as {{ dbt.type_int() }}) as ces_high_effort_count,
-        cast(changed.ces_below_minimum as {{ dbt.type_boolean() }}) as ces_below_minimum,
-        cast(changed.ces_score as double precision) as ces_score,
-        cast(changed.ces_score_change as double precision) as ces_score_change
+        changed.*,
+        as_of.as_of_date < cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 1, 'changed.month_start_date')) }} as date)
+            as is_partial_month
 
     from changed
 
     cross join as_of
+
+),
+
+final as (
+
+    select
+        cast({{ surrogate_key(['month_start_date', 'breakdown_dimension', 'breakdown_value']) }} as {{ dbt.type_string() }})
+            as satisfaction_month_id,
+        cast(month_start_date as date) as month_start_date,
+        cast(is_partial_month as {{ dbt.type_boolean() }}) as is_partial_month,
+        cast(breakdown_dimension as {{ dbt.type_string() }}) as breakdown_dimension,
+        cast(breakdown_value as {{ dbt.type_string() }}) as breakdown_value,
+        cast({{ min_responses }} as {{ dbt.type_int() }}) as min_survey_responses,
+        cast(response_count as {{ dbt.type_int() }}) as response_count,
+        cast(nps_response_count as {{ dbt.type_int() }}) as nps_response_count,
+        cast(nps_promoter_count as {{ dbt.type_int() }}) as nps_promoter_count,
+        cast(nps_passive_count as {{ dbt.type_int() }}) as nps_passive_count,
+        cast(nps_detractor_count as {{ dbt.type_int() }}) as nps_detractor_count,
+        cast(nps_below_minimum as {{ dbt.type_boolean() }}) as nps_below_minimum,
+        cast(nps_score as double precision) as nps_score,
+        cast(nps_score_change as double precision) as nps_score_change,
+        cast(csat_response_count as {{ dbt.type_int() }}) as csat_response_count,
+        cast(csat_satisfied_count as {{ dbt.type_int() }}) as csat_satisfied_count,
+        cast(csat_below_minimum as {{ dbt.type_boolean() }}) as csat_below_minimum,
+        cast(csat_score as double precision) as csat_score,
+        cast(csat_score_change as double precision) as csat_score_change,
+        cast(ces_response_count as {{ dbt.type_int() }}) as ces_response_count,
+        cast(ces_low_effort_count as {{ dbt.type_int() }}) as ces_low_effort_count,
+        cast(ces_medium_effort_count as {{ dbt.type_int() }}) as ces_medium_effort_count,
+        cast(ces_high_effort_count as {{ dbt.type_int() }}) as ces_high_effort_count,
+        cast(ces_below_minimum as {{ dbt.type_boolean() }}) as ces_below_minimum,
+        cast(ces_score as double precision) as ces_score,
+        cast(ces_score_change as double precision) as ces_score_change
+
+    from dated
 
 )
 
