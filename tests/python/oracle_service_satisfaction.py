@@ -20,15 +20,19 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from fractions import Fraction
 from pathlib import Path
+
+import yaml
 
 from oracle import ORDER, Accepted, accept, clean, label, load_categories, parse_int, parse_ts, read_raw
 from oracle_retention_mrr import next_month
 from oracle_sales_reps import as_of_date
 
-MIN_SURVEY_RESPONSES = 30  # dbt var min_survey_responses (its default)
+MIN_SURVEY_RESPONSES = yaml.safe_load((Path(__file__).resolve().parents[2] / "dbt_project.yml").read_text())["vars"][
+    "min_survey_responses"
+]  # its default in dbt_project.yml
 FIXED_SCALES = {"nps": (0, 10), "csat": (1, 5)}
 # The tables the answers and the as-of date need, with their parents (accept_all without the rest: faster).
 NEEDED_TABLES = (
@@ -61,6 +65,8 @@ class Response:
     """One row of fct_survey_responses (the columns the oracle checks)."""
 
     response_id: str
+    customer_id: str
+    responded_at: datetime
     survey_type: str
     month: date
     normalised: float
@@ -97,7 +103,8 @@ def responses(accepted: dict[str, Accepted], as_of: date) -> list[Response]:
     }
     found = []
     for row in accepted["survey_responses"].rows.values():
-        responded = parse_ts(row["responded_at"]).date()
+        responded_at = parse_ts(row["responded_at"])
+        responded = responded_at.date()
         if responded > as_of:
             continue
         survey_type = categories["survey_type"][label(row["survey_type"]) or ""]
@@ -106,6 +113,8 @@ def responses(accepted: dict[str, Accepted], as_of: date) -> list[Response]:
         found.append(
             Response(
                 response_id=clean(row["response_id"]) or "",
+                customer_id=clean(row["customer_id"]) or "",
+                responded_at=responded_at,
                 survey_type=survey_type,
                 month=responded.replace(day=1),
                 normalised=(score - low) / (high - low),
@@ -173,3 +182,15 @@ def monthly_scores(
                 found[(month, dimension, value)] = scores
                 month, previous = next_month(month), scores
     return found
+
+
+def latest_nps_bands(accepted: dict[str, Accepted]) -> dict[str, str]:
+    """Each customer's latest NPS answer to the as-of date (the later responded_at, then response_id): its band."""
+    latest: dict[str, Response] = {}
+    for response in responses(accepted, as_of_date(accepted)):
+        if response.survey_type != "nps":
+            continue
+        known = latest.get(response.customer_id)
+        if known is None or (response.responded_at, response.response_id) > (known.responded_at, known.response_id):
+            latest[response.customer_id] = response
+    return {customer: response.band for customer, response in latest.items()}

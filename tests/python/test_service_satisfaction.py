@@ -19,7 +19,7 @@ import pytest
 from conftest import SEEDS_RAW, GeneratedSet
 from oracle import Accepted
 from oracle_sales_reps import as_of_date
-from oracle_service_satisfaction import MIN_SURVEY_RESPONSES, accept_needed, monthly_scores, responses
+from oracle_service_satisfaction import MIN_SURVEY_RESPONSES, accept_needed, latest_nps_bands, monthly_scores, responses
 
 TOLERANCE = 1e-9
 COUNTS = (
@@ -118,3 +118,10 @@ def test_survey_bands_and_monthly_satisfaction_match_the_oracle_on_generated_dat
     generated_set: GeneratedSet,
 ) -> None:
     check(accept_needed(generated_set.raw_dir, seed_nulls=False), generated_set.database, min_scored=0)
+
+
+def test_customer_360_has_each_customers_latest_nps_band(warehouse: Path) -> None:
+    expected = latest_nps_bands(accept_needed(SEEDS_RAW))
+    built = dict(query(warehouse, "select customer_id, latest_nps_band from marts.customer_360"))
+    assert len(expected) > 100
+    assert {customer: band for customer, band in built.items() if band is not None} == expected
