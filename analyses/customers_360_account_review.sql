@@ -1,6 +1,7 @@
 -- What do I need to know about my accounts before the weekly review? Who they
--- are, how valuable, whether they are slipping, what they cost to serve and what
--- to offer them next: one customer_360 row each, most valuable first.
+-- are, how valuable, whether they are slipping or at risk of leaving (and why),
+-- how satisfied they are, what they cost to serve, how to reach them and what to
+-- offer them next: one customer_360 row each, most valuable first.
 with
 
 customers as (
@@ -24,7 +25,14 @@ my_accounts as (
         probability_alive,
         cost_to_serve_reporting,
         profit_reporting,
-        next_best_product_name
+        next_best_product_name,
+        is_active,
+        mrr_reporting,
+        churn_risk_band,
+        churn_risk_reasons,
+        latest_nps_score,
+        latest_nps_band,
+        preferred_channel
 
     from customers
 

@@ -1678,6 +1678,138 @@ def rpt_churn_risk_backtest(facts: Facts) -> Suite:
 
 
 # ---------------------------------------------------------------------------------------------
+# Service: satisfaction and channel preference.
+
+SURVEY_BANDS = {
+    "nps": ("promoter", "passive", "detractor"),
+    "csat": ("satisfied", "not_satisfied"),
+    "ces": ("low_effort", "medium_effort", "high_effort"),
+}
+SATISFACTION_BREAKDOWNS = ("all", "segment", "channel", "product", "country")
+CONTACT_CHANNELS = ("email", "phone", "chat", "web", "in_app", "social", "in_person")
+
+
+def fct_survey_responses(facts: Facts) -> Suite:
+    answered = int(
+        facts.scalar(
+            "select count(*) from intermediate.int_survey_responses_normalised as responses"
+            " inner join intermediate.int_as_of_date as as_of on responses.responded_date <= as_of.as_of_date"
+        )
+    )
+    band_of_type = " or ".join(
+        f"(survey_type = '{kind}' and response_band in ({', '.join(repr(band) for band in bands)}))"
+        for kind, bands in SURVEY_BANDS.items()
+    )
+    return Suite(
+        table="marts.fct_survey_responses",
+        derived={
+            "score_within_scale": "score between scale_min and scale_max and scale_min < scale_max",
+            "band_of_its_type": band_of_type,
+        },
+        expectations=[
+            gxe.ExpectTableRowCountToEqual(
+                value=answered, description="every accepted answer on or before the as-of date, once"
+            ),
+            gxe.ExpectColumnValuesToBeUnique(column="response_id", description="one row per answer"),
+            share("normalised_score"),
+            is_true("score_within_scale", "the answer lies within the scale it was asked on"),
+            is_true("band_of_its_type", "the band belongs to the survey type (NPS, CSAT or CES bands)"),
+            not_after_horizon("responded_date", facts),
+        ],
+    )
+
+
+def rpt_satisfaction_monthly(facts: Facts) -> Suite:
+    answered = facts.rows("marts.fct_survey_responses")
+    return Suite(
+        table="marts.rpt_satisfaction_monthly",
+        derived={
+            "nps_counts_add_up": "nps_promoter_count + nps_passive_count + nps_detractor_count = nps_response_count",
+            "ces_counts_add_up": (
+                "ces_low_effort_count + ces_medium_effort_count + ces_high_effort_count = ces_response_count"
+            ),
+            "type_counts_add_up": "nps_response_count + csat_response_count + ces_response_count = response_count",
+            "scores_only_from_enough_answers": (
+                "(nps_score is null or nps_response_count >= min_survey_responses)"
+                " and (csat_score is null or csat_response_count >= min_survey_responses)"
+                " and (ces_score is null or ces_response_count >= min_survey_responses)"
+            ),
+            "flags_say_why_null": (
+                "nps_below_minimum = (nps_response_count < min_survey_responses)"
+                " and csat_below_minimum = (csat_response_count < min_survey_responses)"
+                " and ces_below_minimum = (ces_response_count < min_survey_responses)"
+            ),
+            **{
+                f"{dimension}_responses": (
+                    f"case when breakdown_dimension = '{dimension}' then response_count else 0 end"
+                )
+                for dimension in SATISFACTION_BREAKDOWNS
+            },
+        },
+        expectations=[
+            gxe.ExpectColumnValuesToBeBetween(
+                column="nps_score", min_value=-100, max_value=100, description="NPS lies in [-100, 100]"
+            ),
+            share("csat_score"),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="ces_score",
+                min_value=0,
+                max_value=1,
+                description="CES is an average normalised effort: within its scale, [0, 1]",
+            ),
+            *[non_negative(f"{kind}_response_count", "a count") for kind in ("nps", "csat", "ces")],
+            at_least("csat_response_count", "csat_satisfied_count", "the satisfied are CSAT answers"),
+            is_true("nps_counts_add_up", "promoters + passives + detractors = NPS answers"),
+            is_true("ces_counts_add_up", "low + medium + high effort = CES answers"),
+            is_true("type_counts_add_up", "NPS + CSAT + CES answers = all answers"),
+            is_true("scores_only_from_enough_answers", "no score from fewer than min_survey_responses answers"),
+            is_true("flags_say_why_null", "the below-minimum flags follow the counts"),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="breakdown_dimension", value_set=list(SATISFACTION_BREAKDOWNS), description="the breakdowns"
+            ),
+            *[
+                count_sum_equals(
+                    f"{dimension}_responses",
+                    answered,
+                    f"every answer of fct_survey_responses once in the {dimension} rows",
+                )
+                for dimension in SATISFACTION_BREAKDOWNS
+            ],
+        ],
+    )
+
+
+def rpt_channel_preference(facts: Facts) -> Suite:
+    channel_counts = " + ".join(f"{channel}_contact_count" for channel in CONTACT_CHANNELS)
+    return Suite(
+        table="marts.rpt_channel_preference",
+        derived={
+            "sources_add_up": "ticket_contact_count + survey_contact_count + activity_contact_count = contact_count",
+            "channels_add_up": f"{channel_counts} + other_contact_count = contact_count",
+            "preferred_when_contacted": "(preferred_channel is not null) = (contact_count > 0)",
+            "preferred_is_the_most_used": (
+                "preferred_channel_contact_count is null or preferred_channel_contact_count >= greatest("
+                + ", ".join(f"{channel}_contact_count" for channel in CONTACT_CHANNELS)
+                + ")"
+            ),
+        },
+        expectations=[
+            row_count_equals(facts, "marts.dim_customers", "one row per customer"),
+            gxe.ExpectColumnValuesToBeUnique(column="customer_id", description="one row per customer"),
+            non_negative("contact_count", "a count"),
+            share("preferred_channel_share"),
+            at_least(
+                "contact_count", "preferred_channel_contact_count", "the preferred channel's contacts are contacts"
+            ),
+            is_true("sources_add_up", "ticket + survey + activity contacts = contacts"),
+            is_true("channels_add_up", "the contacts per channel add up to the contacts"),
+            is_true("preferred_when_contacted", "a preferred channel exactly when the customer had a contact"),
+            is_true("preferred_is_the_most_used", "no channel has more contacts than the preferred one"),
+        ],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 # Service: tickets, service levels and repeat issues.
 
 SLA_STATUSES = ["met", "missed", "pending"]
@@ -1815,6 +1947,9 @@ SUITES: dict[str, SuiteFactory] = {
     "marts.fct_churn_risk": fct_churn_risk,
     "marts.rpt_churn_risk_alerts": rpt_churn_risk_alerts,
     "marts.rpt_churn_risk_backtest": rpt_churn_risk_backtest,
+    "marts.fct_survey_responses": fct_survey_responses,
+    "marts.rpt_satisfaction_monthly": rpt_satisfaction_monthly,
+    "marts.rpt_channel_preference": rpt_channel_preference,
     "marts.fct_tickets": fct_tickets,
     "marts.rpt_service_monthly": rpt_service_monthly,
     "marts.rpt_repeat_issues": rpt_repeat_issues,

@@ -319,6 +319,8 @@ GROUP_SECONDS = {
     "test_sales_reps.py": 30,
     "test_customers_cohorts.py": 30,
     "test_sales_leads.py": 20,
+    "test_retention_risk.py": 120,
+    "test_retention_mrr.py": 60,
 }
 SLOW_MODULE_SECONDS = 100
 FAST_MODULE_SECONDS = 10

@@ -106,6 +106,28 @@ def test_band_counts_add_up_and_every_high_band_customer_is_alerted(
     assert values == sorted(values, reverse=True)
 
 
+def test_customer_360_carries_activity_mrr_and_churn_risk(warehouse: Path, demo_accepted: dict[str, Accepted]) -> None:
+    """customer_360's retention columns: active exactly for the customers active at the as-of date (recomputed),
+    basis contract exactly for those under contract, a churn risk band exactly for the active, and the MRR of
+    fct_customer_months' as-of month."""
+    as_of = as_of_date(demo_accepted)
+    active = customers_active_on(demo_accepted, as_of)
+    under_contract = customers_under_contract_on(demo_accepted, as_of)
+    rows = query(
+        warehouse,
+        "select customer_id, is_active, activity_basis, mrr_reporting, churn_risk_band from marts.customer_360",
+    )
+    assert {customer for customer, is_active, *_ in rows if is_active} == active
+    assert {customer for customer, _, basis, *_ in rows if basis == "contract"} == under_contract
+    assert {customer for customer, *_, band in rows if band is not None} == active
+    assert all(mrr == 0 for customer, _, _, mrr, _ in rows if customer not in under_contract)
+    (month_mrr,) = query(
+        warehouse,
+        f"select sum(mrr_reporting) from marts.fct_customer_months where month_end_date = date '{as_of.isoformat()}'",
+    )[0]
+    assert sum(mrr for _, _, _, mrr, _ in rows) == month_mrr > 0
+
+
 def test_backtest_scores_the_customers_active_then_and_counts_who_left(
     warehouse: Path, demo_accepted: dict[str, Accepted]
 ) -> None:

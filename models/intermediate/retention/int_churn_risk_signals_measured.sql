@@ -12,7 +12,8 @@
       var churn_risk_order_value_drop_share; needs orders in both windows.
     - tickets_rising: more support tickets opened in the last window than in
       the one before.
-    - nps_detractor_or_falling: the latest NPS answer on or before D is 0-6, or
+    - nps_detractor_or_falling: the latest NPS answer on or before D is a detractor
+      (response_band of int_survey_responses_normalised, the one band rule: 0-6), or
       lower than the answer before it.
     - contact_gap: more than var churn_risk_contact_gap_days days since the
       latest contact on or before D (a revenue purchase day, a support ticket
@@ -63,7 +64,7 @@ support_tickets as (
 
 survey_responses as (
 
-    select * from {{ ref('stg_crm__survey_responses') }}
+    select * from {{ ref('int_survey_responses_normalised') }}
 
 ),
 
@@ -220,6 +221,7 @@ nps_answers as (
         customer_windows.customer_id,
         customer_windows.reference_point,
         survey_responses.score,
+        survey_responses.response_band,
         cast(survey_responses.responded_at as date) as responded_date,
         row_number() over (
             partition by customer_windows.customer_id, customer_windows.reference_point
@@ -242,6 +244,7 @@ nps_latest as (
         customer_id,
         reference_point,
         max(case when answer_recency = 1 then score end) as latest_nps_score,
+        max(case when answer_recency = 1 then response_band end) as latest_nps_band,
         max(case when answer_recency = 1 then responded_date end) as latest_nps_date,
         max(case when answer_recency = 2 then score end) as previous_nps_score
 
@@ -324,6 +327,7 @@ measured as (
         coalesce(ticket_windows.recent_ticket_count, 0) as recent_ticket_count,
         coalesce(ticket_windows.previous_ticket_count, 0) as previous_ticket_count,
         nps_latest.latest_nps_score,
+        nps_latest.latest_nps_band,
         nps_latest.latest_nps_date,
         nps_latest.previous_nps_score,
         last_contacts.last_contact_date,
@@ -364,7 +368,7 @@ fired as (
             false
         ) as order_value_falling_fired,
         recent_ticket_count > previous_ticket_count as tickets_rising_fired,
-        coalesce(latest_nps_score <= 6, false) or coalesce(latest_nps_score < previous_nps_score, false)
+        coalesce(latest_nps_band = 'detractor', false) or coalesce(latest_nps_score < previous_nps_score, false)
             as nps_detractor_or_falling_fired,
         coalesce(days_since_last_contact > {{ contact_gap_days }}, true) as contact_gap_fired,
         coalesce(days_to_contract_end <= {{ contract_ending_days }}, false) as contract_ending_fired

@@ -3,8 +3,8 @@
     dim_customers, then one block of columns per analytical area. Each area is
     one import CTE at the customer grain and one left join below; a customer
     the area has nothing on keeps nulls in its columns (a customer who never
-    bought has no RFM segment, no cohort, no CLV). To add an area (service):
-    add its import CTE, its left join and its columns in the final
+    bought has no RFM segment, no cohort, no CLV). To add an area: add its
+    import CTE, its left join and its columns in the final
     select, and its columns in the yml; nothing else changes.
 -#}
 with
@@ -70,6 +70,37 @@ churn_risk as (
 
 ),
 
+-- service: the latest NPS answer to the as-of date (ties: the later response_id)
+nps_answers_ranked as (
+
+    select
+        customer_id,
+        score,
+        response_band,
+        responded_date,
+        row_number() over (partition by customer_id order by responded_at desc, response_id desc) as answer_recency
+
+    from {{ ref('fct_survey_responses') }}
+
+    where survey_type = 'nps'
+
+),
+
+latest_nps as (
+
+    select * from nps_answers_ranked
+
+    where answer_recency = 1
+
+),
+
+-- service: the channel each customer uses most
+channel_preference as (
+
+    select * from {{ ref('rpt_channel_preference') }}
+
+),
+
 final as (
 
     select
@@ -121,7 +152,12 @@ final as (
         cast(coalesce(customer_months_now.mrr_reporting, 0) as numeric(18, 2)) as mrr_reporting,
         cast(churn_risk.churn_risk_score as {{ dbt.type_int() }}) as churn_risk_score,
         cast(churn_risk.churn_risk_band as {{ dbt.type_string() }}) as churn_risk_band,
-        cast(churn_risk.churn_risk_reasons as {{ dbt.type_string() }}) as churn_risk_reasons
+        cast(churn_risk.churn_risk_reasons as {{ dbt.type_string() }}) as churn_risk_reasons,
+        -- service: latest NPS, preferred channel
+        cast(latest_nps.score as {{ dbt.type_int() }}) as latest_nps_score,
+        cast(latest_nps.response_band as {{ dbt.type_string() }}) as latest_nps_band,
+        cast(latest_nps.responded_date as date) as latest_nps_date,
+        cast(channel_preference.preferred_channel as {{ dbt.type_string() }}) as preferred_channel
 
     from customers
 
@@ -142,6 +178,12 @@ final as (
 
     left join churn_risk
         on customers.customer_id = churn_risk.customer_id
+
+    left join latest_nps
+        on customers.customer_id = latest_nps.customer_id
+
+    left join channel_preference
+        on customers.customer_id = channel_preference.customer_id
 
 )
 

@@ -145,9 +145,9 @@ lifted as (
 
     select
         *,
-        churn_rate
-        / nullif(max(case when churn_risk_band = 'low' then churn_rate end) over (partition by customer_basis), 0)
-        as lift_over_low
+        churn_rate / nullif(
+            max(case when churn_risk_band = 'low' then churn_rate end) over (partition by customer_basis), 0
+        ) as lift_over_low
 
     from rated
 
