@@ -11,7 +11,8 @@
     none counts as the same) and category was created at most var
     repeat_issue_days calendar days before. The linked survey response is the
     earliest (responded_at, then response_id) answer naming the ticket, on or
-    before the as-of date. Escalation and reopen flags are as exported.
+    before the as-of date, with its normalised score and band
+    (int_survey_responses_normalised). Escalation and reopen flags are as exported.
 -#}
 with
 
@@ -23,7 +24,7 @@ support_tickets as (
 
 survey_responses as (
 
-    select * from {{ ref('stg_crm__survey_responses') }}
+    select * from {{ ref('int_survey_responses_normalised') }}
 
 ),
 
@@ -110,6 +111,8 @@ linked_responses as (
         survey_responses.response_id,
         survey_responses.survey_type,
         survey_responses.score,
+        survey_responses.normalised_score,
+        survey_responses.response_band,
         count(*) over (partition by survey_responses.ticket_id) as linked_response_count,
         row_number() over (
             partition by survey_responses.ticket_id
@@ -154,6 +157,8 @@ targeted as (
         linked_responses.response_id as survey_response_id,
         linked_responses.survey_type,
         linked_responses.score as survey_score,
+        linked_responses.normalised_score as survey_normalised_score,
+        linked_responses.response_band as survey_response_band,
         coalesce(linked_responses.linked_response_count, 0) as linked_survey_response_count
 
     from measured
@@ -211,6 +216,8 @@ final as (
         cast(survey_response_id as {{ dbt.type_string() }}) as survey_response_id,
         cast(survey_type as {{ dbt.type_string() }}) as survey_type,
         cast(survey_score as {{ dbt.type_int() }}) as survey_score,
+        cast(survey_normalised_score as double precision) as survey_normalised_score,
+        cast(survey_response_band as {{ dbt.type_string() }}) as survey_response_band,
         cast(linked_survey_response_count as {{ dbt.type_int() }}) as linked_survey_response_count,
         cast(as_of_date as date) as as_of_date
 
