@@ -32,6 +32,8 @@ my_accounts as (
         churn_risk_reasons,
         latest_nps_score,
         latest_nps_band,
+        open_ticket_count,
+        has_repeat_issue,
         preferred_channel
 
     from customers

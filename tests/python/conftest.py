@@ -321,6 +321,8 @@ GROUP_SECONDS = {
     "test_sales_leads.py": 20,
     "test_retention_risk.py": 120,
     "test_retention_mrr.py": 60,
+    "test_service_satisfaction.py": 30,
+    "test_service_tickets.py": 30,
 }
 SLOW_MODULE_SECONDS = 100
 FAST_MODULE_SECONDS = 10

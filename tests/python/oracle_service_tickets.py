@@ -16,10 +16,14 @@ are the ones of DECISIONLOG.md, "Service: tickets, SLAs and repeat issues":
 from __future__ import annotations
 
 import csv
+import itertools
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import yaml
 
 from oracle import LOOKUPS, Accepted, clean, label, load_categories, parse_ts
 from oracle_sales_reps import as_of_date
@@ -32,6 +36,10 @@ class Ticket:
     """One row of fct_tickets, the columns the oracle checks."""
 
     ticket_id: str
+    customer_id: str
+    product_id: str | None
+    category: str | None
+    created_at: datetime
     month: date
     channel: str | None
     priority: str
@@ -129,6 +137,10 @@ def tickets(accepted: dict[str, Accepted]) -> list[Ticket]:
         found.append(
             Ticket(
                 ticket_id=clean(row["ticket_id"]) or "",
+                customer_id=clean(row["customer_id"]) or "",
+                product_id=clean(row["product_id"]),
+                category=label(row["category"]),
+                created_at=created,
                 month=created.date().replace(day=1),
                 channel=categories["ticket_channel"][channel_label] if channel_label else None,
                 priority=priority,
@@ -196,3 +208,28 @@ def service_month_mismatches(expected: dict[tuple[date, str, str], ServiceMonth]
             found.append((key, (count, *figures), (wanted.ticket_count, *oracle)))
     found += [(key, None, wanted) for key, wanted in expected.items() if key not in seen]
     return found
+
+
+REPEAT_ISSUE_DAYS = yaml.safe_load((Path(__file__).resolve().parents[2] / "dbt_project.yml").read_text())["vars"][
+    "repeat_issue_days"
+]  # its default in dbt_project.yml
+
+
+def customer_service_state(rows: list[Ticket]) -> dict[str, tuple[int, bool]]:
+    """Per customer with tickets: (tickets open at the as-of end, has a repeat issue). A repeat: the customer's
+    previous ticket on the same product (none = none) and category was created at most REPEAT_ISSUE_DAYS calendar
+    days before."""
+    state: dict[str, tuple[int, bool]] = {}
+    by_issue: dict[tuple[str, str | None, str | None], list[Ticket]] = defaultdict(list)
+    for ticket in rows:
+        open_count, repeat = state.get(ticket.customer_id, (0, False))
+        state[ticket.customer_id] = (open_count + (ticket.resolution_hours is None), repeat)
+        by_issue[(ticket.customer_id, ticket.product_id, ticket.category)].append(ticket)
+    for (customer, _, _), issue_tickets in by_issue.items():
+        issue_tickets.sort(key=lambda ticket: (ticket.created_at, ticket.ticket_id))
+        if any(
+            (later.created_at.date() - earlier.created_at.date()).days <= REPEAT_ISSUE_DAYS
+            for earlier, later in itertools.pairwise(issue_tickets)
+        ):
+            state[customer] = (state[customer][0], True)
+    return state

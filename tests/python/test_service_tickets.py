@@ -24,6 +24,7 @@ from oracle_service_tickets import (
     ServiceMonth,
     Ticket,
     close,
+    customer_service_state,
     service_month_mismatches,
     service_months,
     tickets,
@@ -79,3 +80,13 @@ def test_tickets_and_monthly_service_levels_match_the_oracle_on_the_demo(warehou
 @pytest.mark.slow
 def test_tickets_and_monthly_service_levels_match_the_oracle_on_generated_data(generated_set: GeneratedSet) -> None:
     check(accept_all(generated_set.raw_dir, seed_nulls=False), generated_set.database, min_tickets=50)
+
+
+def test_customer_360_has_each_customers_open_tickets_and_repeat_issues(warehouse: Path) -> None:
+    expected = customer_service_state(tickets(accept_all(SEEDS_RAW)))
+    built = query(warehouse, "select customer_id, open_ticket_count, has_repeat_issue from marts.customer_360")
+    assert sum(open_count for open_count, _ in expected.values()) > 0
+    assert any(repeat for _, repeat in expected.values())
+    assert {customer: (open_count, repeat) for customer, open_count, repeat in built if open_count or repeat} == {
+        customer: state for customer, state in expected.items() if state != (0, False)
+    }

@@ -94,6 +94,20 @@ latest_nps as (
 
 ),
 
+-- service: open tickets and repeat issues at the as-of date
+ticket_counts as (
+
+    select
+        customer_id,
+        sum(case when is_open then 1 else 0 end) as open_ticket_count,
+        sum(case when is_repeat_issue then 1 else 0 end) as repeat_ticket_count
+
+    from {{ ref('fct_tickets') }}
+
+    group by customer_id
+
+),
+
 -- service: the channel each customer uses most
 channel_preference as (
 
@@ -153,10 +167,12 @@ final as (
         cast(churn_risk.churn_risk_score as {{ dbt.type_int() }}) as churn_risk_score,
         cast(churn_risk.churn_risk_band as {{ dbt.type_string() }}) as churn_risk_band,
         cast(churn_risk.churn_risk_reasons as {{ dbt.type_string() }}) as churn_risk_reasons,
-        -- service: latest NPS, preferred channel
+        -- service: latest NPS, open tickets, repeat issues, preferred channel
         cast(latest_nps.score as {{ dbt.type_int() }}) as latest_nps_score,
         cast(latest_nps.response_band as {{ dbt.type_string() }}) as latest_nps_band,
         cast(latest_nps.responded_date as date) as latest_nps_date,
+        cast(coalesce(ticket_counts.open_ticket_count, 0) as {{ dbt.type_int() }}) as open_ticket_count,
+        cast(coalesce(ticket_counts.repeat_ticket_count, 0) > 0 as {{ dbt.type_boolean() }}) as has_repeat_issue,
         cast(channel_preference.preferred_channel as {{ dbt.type_string() }}) as preferred_channel
 
     from customers
@@ -181,6 +197,9 @@ final as (
 
     left join latest_nps
         on customers.customer_id = latest_nps.customer_id
+
+    left join ticket_counts
+        on customers.customer_id = ticket_counts.customer_id
 
     left join channel_preference
         on customers.customer_id = channel_preference.customer_id
