@@ -6,7 +6,8 @@
     before month_start_date: where the month starts) and is_partial_month (true
     when as_of_date is before the month's last day). Both arguments are SQL
     expressions (literals or scalar subqueries over the model's own CTEs), as in
-    date_spine_days, which this macro builds on.
+    date_spine_days, which this macro builds on. Every monthly model whose months
+    end at the as-of date reads its months from here.
 -#}
 {% macro month_spine(first_day, as_of_date) -%}
     with spine_days as (

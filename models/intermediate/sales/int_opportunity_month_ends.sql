@@ -63,9 +63,9 @@ opportunities_as_of as (
 
 ),
 
-days as (
+calendar as (
 
-    {{ date_spine_days(
+    {{ month_spine(
         '(select min(opportunities_as_of.created_date) from opportunities_as_of)',
         '(select max(as_of.as_of_date) from as_of)'
     ) | indent(4) }}
@@ -75,12 +75,10 @@ days as (
 month_ends as (
 
     select
-        cast({{ dbt.date_trunc('month', 'days.date_day') }} as date) as month_start,
-        max(days.date_day) as month_end_date
+        month_start_date as month_start,
+        month_end_date
 
-    from days
-
-    group by 1
+    from calendar
 
 ),
 

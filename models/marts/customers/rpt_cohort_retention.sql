@@ -59,9 +59,9 @@ cohort_activity as (
 
 ),
 
-days as (
+calendar as (
 
-    {{ date_spine_days(
+    {{ month_spine(
         '(select min(cohorts.cohort_month) from cohorts)',
         '(select as_of.as_of_date from as_of)'
     ) | indent(4) }}
@@ -70,11 +70,7 @@ days as (
 
 months as (
 
-    select date_day as activity_month
-
-    from days
-
-    where {{ date_part_int('day', 'date_day') }} = 1
+    select month_start_date as activity_month from calendar
 
 ),
 

@@ -75,9 +75,9 @@ first_month as (
 
 ),
 
-days as (
+calendar as (
 
-    {{ date_spine_days(
+    {{ month_spine(
         '(select month_start_date from first_month)',
         '(select as_of_date from as_of)'
     ) | indent(4) }}
@@ -86,9 +86,7 @@ days as (
 
 months as (
 
-    select distinct cast({{ dbt.date_trunc('month', 'date_day') }} as date) as month_start_date
-
-    from days
+    select month_start_date from calendar
 
 ),
 

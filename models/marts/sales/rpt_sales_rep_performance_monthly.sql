@@ -123,9 +123,9 @@ rep_first_months as (
 
 ),
 
-days as (
+calendar as (
 
-    {{ date_spine_days(
+    {{ month_spine(
         '(select min(rep_first_months.first_month_start) from rep_first_months)',
         '(select max(as_of_month.as_of_date) from as_of_month)'
     ) | indent(4) }}
@@ -135,12 +135,10 @@ days as (
 months as (
 
     select
-        cast({{ dbt.date_trunc('month', 'days.date_day') }} as date) as month_start,
-        max(days.date_day) as month_end_date
+        month_start_date as month_start,
+        month_end_date
 
-    from days
-
-    group by 1
+    from calendar
 
 ),
 
