@@ -30,6 +30,12 @@ Nothing but step 5 touches the served file. When a step fails it stays exactly a
 
 ``--no-validate`` publishes as soon as dbt build passes (faster, for throwaway builds).
 
+``--select SELECTOR ...`` builds a part of the warehouse (development, and the tests of the build
+mechanics): ``dbt build --select SELECTOR ... +warehouse_build path:seeds/lookups`` (the build record, the as-of
+date and the lookup seeds always come along; ``--indirect-selection cautious``: the tests whose every
+parent is built), validated with ``crmwh.validate --built-only`` (the suites of the tables this build
+made). The published file then holds only that part: never point it at the file BI reads.
+
 Leftovers: a build holds an exclusive lock (flock) on ``warehouse/build-<build id>.lock`` for its
 whole life; the file appears already locked. A process killed outright (SIGKILL, power loss)
 releases the lock but leaves its files. Every build first removes ``build-<id>.duckdb``,
@@ -237,11 +243,19 @@ def with_build_vars(dbt_args: list[str], build: Build) -> list[str]:
     return [*rest, "--vars", json.dumps(merged)]
 
 
-def run_dbt_build(build: Build, extra_dbt_args: list[str]) -> int:
+def selection_args(select: list[str] | None) -> list[str]:
+    """dbt's --select for a build of a selection (empty for the whole warehouse): the build record and the
+    lookup seeds (that the tests of every layer read) too; only the tests whose every parent is built."""
+    if not select:
+        return []
+    return ["--select", *select, "+warehouse_build", "path:seeds/lookups", "--indirect-selection", "cautious"]
+
+
+def run_dbt_build(build: Build, extra_dbt_args: list[str], select: list[str] | None = None) -> int:
     env = dict(os.environ, CRM_TARGET="duckdb", CRM_DUCKDB_PATH=str(build.fresh))
     project = ["--project-dir", str(ROOT), "--profiles-dir", str(ROOT)]
     # the models read the raw exports as source raw, not ref(): dbt build does not load them
-    dbt_args = ["build", *extra_dbt_args, "--exclude", "path:seeds/raw"]
+    dbt_args = ["build", *selection_args(select), *extra_dbt_args, "--exclude", "path:seeds/raw"]
     if env.get("CRM_RAW_DIR", "").strip():
         # raw tables are read in place; the unit tests (whose fixtures take their column
         # types from the seeded raw tables) belong to the demo build
@@ -334,12 +348,14 @@ def seal(path: Path) -> None:
         os.close(fd)
 
 
-def run_validation(build: Build) -> int:
-    """Validate the sealed fresh file in a new process (it opens the file read-only)."""
+def run_validation(build: Build, built_only: bool = False) -> int:
+    """Validate the sealed fresh file in a new process (it opens the file read-only); built_only: the
+    suites of the tables in the file (a build of a selection)."""
     scripts = str(ROOT / "scripts")
     pythonpath = os.pathsep.join(filter(None, [scripts, os.environ.get("PYTHONPATH", "")]))
     command = [sys.executable, "-m", "crmwh.validate", "--warehouse", str(build.fresh), "--out", str(build.report)]
-    return run_child([*command, "--expect-build-id", build.build_id], dict(os.environ, PYTHONPATH=pythonpath))
+    command += ["--expect-build-id", build.build_id, *(["--built-only"] if built_only else [])]
+    return run_child(command, dict(os.environ, PYTHONPATH=pythonpath))
 
 
 def fsync_folder(folder: Path) -> None:
@@ -375,8 +391,10 @@ def print_published(build: Build, served: Path) -> None:
     )
 
 
-def build_and_publish(build: Build, served: Path, extra_dbt_args: list[str], validate: bool) -> int:
-    code = run_dbt_build(build, extra_dbt_args)
+def build_and_publish(
+    build: Build, served: Path, extra_dbt_args: list[str], validate: bool, select: list[str] | None = None
+) -> int:
+    code = run_dbt_build(build, extra_dbt_args, select)
     wholly_rejected = print_data_quality(build.fresh) if build.fresh.exists() else []
     if code != 0:
         if wholly_rejected:
@@ -388,7 +406,7 @@ def build_and_publish(build: Build, served: Path, extra_dbt_args: list[str], val
         print(f"\ndbt build failed (exit {code}); the served warehouse {served} was left as it was.", file=sys.stderr)
         return code
     seal(build.fresh)
-    if validate and (code := run_validation(build)) != 0:
+    if validate and (code := run_validation(build, built_only=bool(select))) != 0:
         failed = keep_failed(build) if build.fresh.exists() else None
         print(
             f"\nValidation of build {build.build_id} failed (exit {code}); the served warehouse {served} was left"
@@ -401,14 +419,14 @@ def build_and_publish(build: Build, served: Path, extra_dbt_args: list[str], val
     return 0
 
 
-def build(served: Path, extra_dbt_args: list[str], validate: bool = True) -> int:
+def build(served: Path, extra_dbt_args: list[str], validate: bool = True, select: list[str] | None = None) -> int:
     served.parent.mkdir(parents=True, exist_ok=True)
     current = new_build(served.parent)
     print(f"Build {current.build_id}", flush=True)
     with build_lock(current):
         try:
             remove_stale_leftovers(current)
-            return build_and_publish(current, served, extra_dbt_args, validate)
+            return build_and_publish(current, served, extra_dbt_args, validate, select)
         finally:
             for leftover in (current.fresh, current.fresh.with_name(current.fresh.name + ".wal")):
                 leftover.unlink(missing_ok=True)  # gone already when published or kept as failed
@@ -431,12 +449,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-validate", action="store_true", help="publish when dbt build passes, without the validation"
     )
+    parser.add_argument(
+        "--select",
+        nargs="+",
+        metavar="SELECTOR",
+        help="build only these dbt selectors (and the build record), validate only the tables built",
+    )
     parser.add_argument("dbt_args", nargs="*", help="extra arguments passed to dbt build (after --)")
     args = parser.parse_args(argv)
     with contextlib.suppress(ValueError):  # only the main thread can set it; then SIGTERM runs the cleanup
         signal.signal(signal.SIGTERM, _terminate)
     try:
-        return build(args.served.resolve(), args.dbt_args, validate=not args.no_validate)
+        return build(args.served.resolve(), args.dbt_args, validate=not args.no_validate, select=args.select)
     except KeyboardInterrupt:
         return 130
 

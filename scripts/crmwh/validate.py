@@ -23,6 +23,11 @@ cannot be validated at all (missing, locked by a writer, unknown suite). An expe
 severity ``warning`` or ``info`` is reported (``warn``) but does not fail the run. Marts without
 a suite are listed in the summary as a warning.
 
+``--built-only`` (what ``crmwh.build --select`` passes) runs only the built-in suites whose table is in
+the file (the checks across tables, ``check.*``, and extra suites always run): a build of a selection holds only the tables it built, and the
+suites of the others are listed in the summary as ``suites_not_built`` instead of failing. Without it a missing table fails its suite, so a
+full build that lost a mart never validates.
+
 Extra suites, e.g. site-specific rules, come from Python files given with ``--extra-suites FILE``
 (repeatable) or the environment variable ``CRM_VALIDATE_EXTRA_SUITES`` (paths separated by
 ``os.pathsep``; ``crmwh.build`` passes the environment on). Each file defines
@@ -312,7 +317,19 @@ def build_id_of(con: duckdb.DuckDBPyConnection) -> str | None:
     return rows[0][0] if len(rows) == 1 else None
 
 
-def summarise(warehouse: Path, build_id: str | None, results: list[SuiteResult], unsuited: list[str]) -> dict[str, Any]:
+def tables_in(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Every table and view of the file as schema.name."""
+    rows = con.execute("select table_schema || '.' || table_name from information_schema.tables").fetchall()
+    return {row[0] for row in rows}
+
+
+def summarise(
+    warehouse: Path,
+    build_id: str | None,
+    results: list[SuiteResult],
+    unsuited: list[str],
+    not_built: list[str] | None = None,
+) -> dict[str, Any]:
     items = [item for result in results for item in result.expectations]
     statuses = [item["status"] for item in items]
     return {
@@ -327,6 +344,7 @@ def summarise(warehouse: Path, build_id: str | None, results: list[SuiteResult],
             **{status: statuses.count(status) for status in ("pass", "fail", "error", "warn")},
         },
         "marts_without_suite": unsuited,
+        "suites_not_built": not_built or [],
         "suites": [
             {
                 "name": result.name,
@@ -366,6 +384,8 @@ def render_markdown(summary: dict[str, Any]) -> str:
         f"- {counts['suites']} suites ({counts['suites_failed']} failed), {counts['expectations']} expectations:"
         f" {counts['pass']} pass, {counts['fail']} fail, {counts['error']} error, {counts['warn']} warn",
     ]
+    if summary.get("suites_not_built"):
+        lines.append(f"- not validated (table not in this build): {', '.join(summary['suites_not_built'])}")
     if summary["marts_without_suite"]:
         lines.append(f"- warning: marts without a suite: {', '.join(summary['marts_without_suite'])}")
     failed = [
@@ -451,6 +471,7 @@ def validate(
     suites: dict[str, SuiteFactory],
     expected_build_id: str | None = None,
     docs: bool = True,
+    built_only: bool = False,
 ) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     docs_dir = out / "data_docs"
@@ -460,13 +481,25 @@ def validate(
     with connect_read_only(warehouse) as con:
         facts = Facts(con, expected_build_id)
         results = []
+        # the built-in suites are named after their table (schema.name), but for the checks across tables
+        # (check.*, which look at whatever the file holds); extra suites always run
+        present = tables_in(con)
+        not_built = sorted(
+            name
+            for name in suites
+            if built_only and name in SUITES and not name.startswith("check.") and name not in present
+        )
+        for name in not_built:
+            print(f"skip  {name}  (not in this build)", flush=True)
         for name, factory in suites.items():
+            if name in not_built:
+                continue
             result = run_suite(context, con, facts, name, factory)
             print(
                 f"{'pass' if result.success else 'FAIL'}  {name}  ({result.rows} rows, {result.seconds} s)", flush=True
             )
             results.append(result)
-        summary = summarise(warehouse, build_id_of(con), results, unsuited_marts(con, results))
+        summary = summarise(warehouse, build_id_of(con), results, unsuited_marts(con, results), not_built)
     write_summary(out, summary)
     mask_report_files(out)
     return summary
@@ -486,6 +519,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--expect-build-id", help="fail unless marts.warehouse_build holds this build id")
     parser.add_argument("--no-docs", action="store_true", help="skip the Great Expectations data docs")
+    parser.add_argument(
+        "--built-only",
+        action="store_true",
+        help="run only the suites whose table is in the file (a build of a selection); list the others as not built",
+    )
     return parser.parse_args(argv)
 
 
@@ -498,7 +536,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         suites = select_suites(extra_suite_paths(args), args.suite)
-        summary = validate(args.warehouse.resolve(), args.out.resolve(), suites, args.expect_build_id, not args.no_docs)
+        summary = validate(
+            args.warehouse.resolve(),
+            args.out.resolve(),
+            suites,
+            args.expect_build_id,
+            not args.no_docs,
+            args.built_only,
+        )
     except UnusableError as error:
         print(f"crm-validate: {error}", file=sys.stderr)
         return EXIT_UNUSABLE

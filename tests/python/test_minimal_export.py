@@ -24,7 +24,7 @@ import pytest
 
 import oracle
 from crmwh.contract import CORE_TABLES, TABLES
-from reliability_helpers import build_env, read_rows, run_build, tail, write_rows
+from reliability_helpers import CORE_SELECTION, build_env, read_rows, run_build, tail, write_rows
 
 pytestmark = pytest.mark.slow
 
@@ -106,16 +106,21 @@ def _build(
     name: str,
     empty_created_at: bool = False,
     header_only: tuple[str, ...] = (),
+    whole: bool = False,
 ) -> Built:
+    """Build and publish a minimal export: the whole warehouse (whole), else the core selection (enough for a
+    build that must fail on a core table)."""
     work = tmp_path_factory.mktemp(name)
     raw_dir, planted = minimal_export(work / "raw", empty_created_at=empty_created_at, header_only=header_only)
     served = work / "warehouse" / "crm.duckdb"
-    return Built(raw_dir, served, run_build(served, build_env(raw_dir, work)), planted)
+    return Built(
+        raw_dir, served, run_build(served, build_env(raw_dir, work), None if whole else CORE_SELECTION), planted
+    )
 
 
 @pytest.fixture(scope="module")
 def minimal(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    built = _build(tmp_path_factory, "minimal_export", empty_created_at=False)
+    built = _build(tmp_path_factory, "minimal_export", empty_created_at=False, whole=True)
     assert built.result.returncode == 0, "the minimal export did not publish:\n" + tail(built.result.stdout, 80)
     return built
 

@@ -43,7 +43,7 @@ from conftest import (
     scratch_database,
 )
 from crmwh.pii_session import postgres_options
-from reliability_helpers import build_env, files_containing, run_build, tail
+from reliability_helpers import CORE_SELECTION, build_env, files_containing, run_build, tail
 
 pytestmark = pytest.mark.slow
 
@@ -135,7 +135,7 @@ def build_command_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Pa
         env.pop(name)
     env.update(salt_env())
     served = work / "served" / "crm.duckdb"
-    result = run_build(served, env)
+    result = run_build(served, env, CORE_SELECTION)  # staging (every hash) and the core marts
     assert result.returncode == 0, tail(result.stdout)
     return result.stdout, work, served
 

@@ -4,7 +4,11 @@ Every test works on a small generated data set (300 customers) read in place (CR
 DuckDB files under pytest's tmp_path; the project's warehouse/ is never touched. The build is the command
 analysts run, ``python -m crmwh.build --served PATH``: it builds into a fresh file next to PATH, validates it
 (``python -m crmwh.validate``) and atomically replaces PATH only when both pass. ``marts.warehouse_build`` holds
-one row, the build id of the published build.
+one row, the build id of the published build. The first build (the build command) and plain_build (plain
+``dbt build --store-failures``, for the identical marts and personal data) are of the whole warehouse;
+the tests of the mechanics (kills, the concurrent reader, damaged input) build CORE_SELECTION
+(``--select``: staging and the core marts, validated with ``--built-only``), which exercises the same
+build, seal, validate and publish steps in a quarter of the time.
 
 Run one guarantee with ``-k``: kill, concurrent, dirty_rows, damaged, header, byte_order_mark, identical_marts,
 pii.
@@ -24,6 +28,7 @@ import pytest
 
 from crmwh.contract import DIRTY_KINDS, TABLES
 from reliability_helpers import (
+    CORE_SELECTION,
     BuildProcess,
     build_env,
     files_containing,
@@ -50,6 +55,10 @@ EARLY_WINDOW_SECONDS = 20.0  # most kills land within the first N seconds of a b
 LATE_KILLS = 2  # two land 0-LATE_WINDOW s after dbt reported success: sealing, validation (~15 s), publishing
 LATE_WINDOW_SECONDS = 8.0
 PUBLISHED_WINDOW_SECONDS = 0.2  # one lands right after the rename, while the build cleans up and exits
+# the plain dbt build of the whole warehouse (plain_build): raw files in place, no unit tests (they belong to
+# the demo build)
+PLAIN_SELECTION = ["--exclude", "path:seeds/raw", "test_type:unit"]
+PLAIN_DATABASE = "scratch.duckdb"
 
 
 # --- shared builds ---------------------------------------------------------------------------
@@ -100,7 +109,7 @@ def test_kill_build_at_random_moments_never_damages_the_served_file(
     """
     served = copy_served(first_build, tmp_path / "served")
     env = build_env(raw_dir, tmp_path)
-    validation = run_validate(served, env, tmp_path / "validation" / "before")
+    validation = run_validate(served, env, tmp_path / "validation" / "before", built_only=True)
     assert validation.returncode == 0, tail(validation.stdout)
     last_build_id, validated_digest = only_build_id(served), sha256_of(served)
     rng = random.Random(KILL_SEED)
@@ -111,7 +120,7 @@ def test_kill_build_at_random_moments_never_damages_the_served_file(
     while kills < KILLS:
         assert attempt < KILLS + 5, "too many builds ended before their kill moment:\n" + "\n".join(log)
         phase = phases.get(attempt, "early")
-        build = BuildProcess(served, env, tmp_path / f"build-{attempt}.log")
+        build = BuildProcess(served, env, tmp_path / f"build-{attempt}.log", CORE_SELECTION)
         if phase == "late":
             delay = rng.uniform(0, LATE_WINDOW_SECONDS)
             alive = build.wait_for_then(build.dbt_passed, delay)
@@ -137,7 +146,7 @@ def test_kill_build_at_random_moments_never_damages_the_served_file(
             # the rename happened: only a build whose dbt run passed may have published, and it must validate
             assert build.dbt_passed.is_set(), "the served file changed although dbt had not passed"
             assert build_id != last_build_id
-            validation = run_validate(served, env, tmp_path / "validation" / f"after-{attempt}")
+            validation = run_validate(served, env, tmp_path / "validation" / f"after-{attempt}", built_only=True)
             assert validation.returncode == 0, f"served file invalid after kill {kills}:\n" + tail(validation.stdout)
             last_build_id, validated_digest = build_id, digest
             republished += 1
@@ -147,7 +156,7 @@ def test_kill_build_at_random_moments_never_damages_the_served_file(
     assert republished >= 1, "the kill right after a publish must leave the new build served"
     print("left next to the served file:", sorted(p.name for p in served.parent.iterdir()))
 
-    result = run_build(served, env)  # validates before it publishes
+    result = run_build(served, env, CORE_SELECTION)  # validates before it publishes
     assert result.returncode == 0, tail(result.stdout)
     assert only_build_id(served) != last_build_id
     # the killed builds' files are gone: each build removes what killed builds left behind
@@ -199,7 +208,7 @@ def test_concurrent_reader_keeps_its_snapshot_while_a_build_publishes(
     thread.start()
     assert ready.wait(timeout=60)
     started = time.monotonic()
-    result = run_build(served, build_env(other_raw, tmp_path))
+    result = run_build(served, build_env(other_raw, tmp_path), CORE_SELECTION)
     build_seconds = time.monotonic() - started
     stop.set()
     thread.join(timeout=60)
@@ -310,7 +319,7 @@ def test_damaged_csv_fails_the_build_naming_file_and_line(damage: str, raw_dir: 
     damage_line(path, damage)
     served = tmp_path / "served" / "crm.duckdb"
 
-    result = run_build(served, build_env(path.parent, tmp_path))
+    result = run_build(served, build_env(path.parent, tmp_path), CORE_SELECTION)
 
     assert result.returncode != 0, f"a {damage} line was accepted:\n" + tail(result.stdout)
     assert not served.exists(), "a failed build must not publish"
@@ -341,7 +350,7 @@ def test_byte_order_mark_and_quote_inside_a_field_are_read_without_loss(
     path.write_bytes(b"\n".join(lines))
     served = tmp_path / "served" / "crm.duckdb"
 
-    result = run_build(served, build_env(folder, tmp_path))
+    result = run_build(served, build_env(folder, tmp_path), CORE_SELECTION)
 
     assert result.returncode == 0, tail(result.stdout)
     query = (
@@ -375,7 +384,7 @@ def test_header_not_matching_the_contract_fails_the_build(raw_dir: Path, tmp_pat
     path.write_bytes(b"\n".join(lines))
     served = tmp_path / "served" / "crm.duckdb"
 
-    result = run_build(served, build_env(path.parent, tmp_path))
+    result = run_build(served, build_env(path.parent, tmp_path), CORE_SELECTION)
 
     assert result.returncode != 0, tail(result.stdout)
     assert not served.exists()
@@ -386,19 +395,39 @@ def test_header_not_matching_the_contract_fails_the_build(raw_dir: Path, tmp_pat
 # --- idempotency -----------------------------------------------------------------------------
 
 
-def test_two_builds_of_the_same_data_publish_identical_marts(raw_dir: Path, first_build: Path, tmp_path: Path) -> None:
-    """Rebuilding the same raw data (same as-of date) gives the same rows in every mart; only the build
-    metadata (marts.warehouse_build) differs."""
-    served = tmp_path / "served" / "crm.duckdb"
-    result = run_build(served, build_env(raw_dir, tmp_path))
-    assert result.returncode == 0, tail(result.stdout)
+@pytest.fixture(scope="module")
+def plain_build(raw_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A plain ``dbt build --store-failures`` of raw_dir (the whole warehouse; data tests store their failing
+    rows) into a scratch file: the second build of the identical-marts test and the start of the personal-data
+    test, which changes only a copy of it."""
+    from conftest import run_dbt
 
-    first, second = mart_hashes(first_build), mart_hashes(served)
+    work = tmp_path_factory.mktemp("plain_build")
+    database = work / "db" / PLAIN_DATABASE
+    database.parent.mkdir()
+    run = run_dbt(["build", "--store-failures", *PLAIN_SELECTION], work / "target", plain_env(raw_dir, database))
+    assert run.returncode == 0, run.tail()
+    return database
+
+
+def plain_env(raw_dir: Path, database: Path) -> dict[str, str]:
+    return {
+        "CRM_TARGET": "duckdb",
+        "CRM_DUCKDB_PATH": str(database),
+        "CRM_RAW_DIR": str(raw_dir),
+        "CRM_RAW_FORMAT": "csv",
+    }
+
+
+def test_two_builds_of_the_same_data_publish_identical_marts(first_build: Path, plain_build: Path) -> None:
+    """Two builds of the same raw data (same as-of date), the build command's and a plain dbt build's, give the
+    same rows in every mart; only the build metadata (marts.warehouse_build) differs."""
+    first, second = mart_hashes(first_build), mart_hashes(plain_build)
     assert len(first) >= 6, first
     assert first.keys() == second.keys()
     differing = {table: (first[table], second[table]) for table in first if first[table] != second[table]}
     assert not differing, differing
-    assert only_build_id(served) != only_build_id(first_build)
+    assert only_build_id(plain_build) == "adhoc" != only_build_id(first_build)
 
 
 # --- personal data ---------------------------------------------------------------------------
@@ -434,21 +463,17 @@ def test_pii_detector_finds_planted_values_and_ignores_hashes_ids_dates_amounts(
     assert not found & set(benign), findings
 
 
-def test_no_pii_in_marts_rejections_or_test_failures(raw_dir: Path, tmp_path: Path) -> None:
+def test_no_pii_in_marts_rejections_or_test_failures(raw_dir: Path, plain_build: Path, tmp_path: Path) -> None:
     """No raw email or phone (as a pattern, or any raw value as a substring) in any text cell of the marts,
     the rejection model or the dbt test-failure audit tables, also when tests fail and store their rows."""
     from conftest import run_dbt
 
-    database = tmp_path / "scratch.duckdb"
-    env = {
-        "CRM_TARGET": "duckdb",
-        "CRM_DUCKDB_PATH": str(database),
-        "CRM_RAW_DIR": str(raw_dir),
-        "CRM_RAW_FORMAT": "csv",
-    }
-    selection = ["--exclude", "path:seeds/raw", "test_type:unit"]
-    run = run_dbt(["build", "--store-failures", *selection], tmp_path / "target", env)
-    assert run.returncode == 0, run.tail()
+    # a copy of the plain build, under the same file name (DuckDB names the catalog after it)
+    database = tmp_path / "db" / PLAIN_DATABASE
+    database.parent.mkdir()
+    shutil.copyfile(plain_build, database)
+    env = plain_env(raw_dir, database)
+    selection = PLAIN_SELECTION
     # make tests fail so that the audit tables hold rows: every row of every staging and mart table twice
     with duckdb.connect(str(database)) as con:
         tables = con.execute(

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from crmwh import build as crm_build
-from reliability_helpers import run_module, sha256_of
+from reliability_helpers import CORE_SELECTION, run_module, sha256_of
 
 ROOT = Path(__file__).resolve().parents[2]
 FORCED_FAILURE_SUITES = """
@@ -129,6 +129,46 @@ def test_validation_fails_and_names_corrupted_rules(warehouse: Path, tmp_path: P
     assert "net_amount: money is never negative" in markdown
 
 
+def test_built_only_skips_the_suites_of_tables_not_built_and_only_those(warehouse: Path, tmp_path: Path) -> None:
+    """A build of a selection (crmwh.build --select) holds only some tables: --built-only runs the suites of
+    the tables present and lists the others as not built; without it a missing mart fails its suite."""
+    partial = tmp_path / "partial.duckdb"
+    shutil.copyfile(warehouse, partial)
+    with duckdb.connect(str(partial)) as con:
+        con.execute("drop table marts.rpt_renewals")
+    suites = ("--suite", "marts.rpt_renewals", "--suite", "marts.dim_dates", "--suite", "check.raw_row_counts")
+    common = ("--warehouse", str(partial), "--no-docs", *suites)
+
+    built_only = run_validate(*common, "--out", str(tmp_path / "built_only"), "--built-only")
+    assert built_only.returncode == 0, built_only.stdout[-4000:] + built_only.stderr[-4000:]
+    summary = json.loads((tmp_path / "built_only" / "summary.json").read_text())
+    assert summary["suites_not_built"] == ["marts.rpt_renewals"]
+    assert sorted(suite["name"] for suite in summary["suites"]) == ["check.raw_row_counts", "marts.dim_dates"]
+    assert (
+        "not validated (table not in this build): marts.rpt_renewals"
+        in (tmp_path / "built_only" / "summary.md").read_text()
+    )
+
+    whole = run_validate(*common, "--out", str(tmp_path / "whole"))
+    assert whole.returncode == 1, whole.stdout[-4000:] + whole.stderr[-4000:]
+    summary = json.loads((tmp_path / "whole" / "summary.json").read_text())
+    [missing] = [suite for suite in summary["suites"] if suite["name"] == "marts.rpt_renewals"]
+    assert missing["error"] and not missing["success"]
+    assert summary["suites_not_built"] == []
+
+
+def test_build_selection_adds_the_build_record_lookups_and_cautious_tests() -> None:
+    assert crm_build.selection_args(None) == []
+    assert crm_build.selection_args(["+fct_orders"]) == [
+        "--select",
+        "+fct_orders",
+        "+warehouse_build",
+        "path:seeds/lookups",
+        "--indirect-selection",
+        "cautious",
+    ]
+
+
 def test_validation_refuses_a_missing_or_locked_warehouse(warehouse: Path, tmp_path: Path) -> None:
     missing = run_validate("--warehouse", str(tmp_path / "absent.duckdb"), "--out", str(tmp_path / "a"))
     assert missing.returncode == 2, missing.stderr
@@ -146,8 +186,10 @@ def test_validation_refuses_a_missing_or_locked_warehouse(warehouse: Path, tmp_p
 
 
 def run_build(served: Path, work: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    """crmwh.build into served, models and seeds only (dbt's own tests run in test_dbt_duckdb)."""
-    args = ("--served", str(served), "--", "--exclude", "test_type:data", "test_type:unit")
+    """crmwh.build into served: the core selection (staging and core marts, validated --built-only), models and
+    seeds only (dbt's own tests run in test_dbt_duckdb)."""
+    select = ("--select", *CORE_SELECTION)
+    args = ("--served", str(served), *select, "--", "--exclude", "test_type:data", "test_type:unit")
     env = _env(DBT_TARGET_PATH=str(work / "target"), DBT_LOG_PATH=str(work / "logs"), **env)
     return run_module("crmwh.build", *args, env=env, timeout=900)
 
