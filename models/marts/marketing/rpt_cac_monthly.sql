@@ -204,9 +204,13 @@ final as (
         cast(unconverted_spend_row_count as {{ dbt.type_int() }}) as unconverted_spend_row_count,
         cast(marketing_spend_reporting as numeric(18, 2)) as marketing_spend_reporting,
         cast(new_customer_count as {{ dbt.type_int() }}) as new_customer_count,
-        case
-            when new_customer_count > 0 then {{ round_money('marketing_spend_reporting / new_customer_count') }}
-        end as cac_reporting,
+        cast(
+            case
+                when new_customer_count > 0
+                    then {{ round_money('marketing_spend_reporting / new_customer_count') }}
+            end
+            as numeric(18, 2)
+        ) as cac_reporting,
         cast(net_new_revenue_reporting as numeric(18, 2)) as net_new_revenue_reporting,
         cast(attributed_revenue_reporting as numeric(18, 2)) as attributed_revenue_reporting,
         cast(
@@ -217,9 +221,12 @@ final as (
             end
             as double precision
         ) as marketing_roi,
-        case
-            when new_customer_count > 0 then {{ round_money('avg_clv_new_customers') }}
-        end as avg_clv_new_customers_reporting
+        cast(
+            case
+                when new_customer_count > 0 then {{ round_money('avg_clv_new_customers') }}
+            end
+            as numeric(18, 2)
+        ) as avg_clv_new_customers_reporting
 
     from measured
 
