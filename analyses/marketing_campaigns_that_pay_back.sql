@@ -29,4 +29,4 @@ paying as (
 )
 
 select * from paying
-order by marketing_roi_first_touch desc nulls last, campaign_key
+order by marketing_roi_first_touch desc nulls last, campaign_key asc

@@ -30,4 +30,4 @@ journeys as (
 )
 
 select * from journeys
-order by converted_at desc, customer_id, touch_number
+order by converted_at desc, customer_id asc, touch_number asc

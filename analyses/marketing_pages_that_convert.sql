@@ -28,7 +28,8 @@ pages as (
 
     cross join latest
 
-    where web_conversion.traffic_source != 'all'
+    where
+        web_conversion.traffic_source != 'all'
         and web_conversion.month_start_date > {{ dbt.dateadd('month', -12, 'latest.month_start_date') }}
 
     group by web_conversion.traffic_source, web_conversion.traffic_medium, web_conversion.landing_page

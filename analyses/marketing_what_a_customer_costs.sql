@@ -22,10 +22,11 @@ costs as (
 
     from cac
 
-    where marketing_spend_reporting > 0
+    where
+        marketing_spend_reporting > 0
         or new_customer_count > 0
 
 )
 
 select * from costs
-order by month_start_date desc, acquisition_channel
+order by month_start_date desc, acquisition_channel asc

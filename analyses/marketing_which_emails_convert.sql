@@ -28,4 +28,4 @@ emails as (
 )
 
 select * from emails
-order by click_through_rate desc, campaign_key
+order by click_through_rate desc, campaign_key asc

@@ -65,7 +65,8 @@ calendar as (
 
 channels as (
 
-    select acquisition_channel from channel_map where acquisition_channel is not null
+    select acquisition_channel from channel_map
+    where acquisition_channel is not null
     union
     select acquisition_channel from acquisitions
     union
@@ -216,8 +217,9 @@ final as (
         cast(
             case
                 when marketing_spend_reporting > 0
-                    then cast(attributed_revenue_reporting - marketing_spend_reporting as double precision)
-                    / cast(marketing_spend_reporting as double precision)
+                    then
+                        cast(attributed_revenue_reporting - marketing_spend_reporting as double precision)
+                        / cast(marketing_spend_reporting as double precision)
             end
             as double precision
         ) as marketing_roi,

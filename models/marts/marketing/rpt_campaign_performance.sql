@@ -293,16 +293,18 @@ final as (
         cast(
             case
                 when spend_reporting > 0
-                    then cast(attributed_revenue_first_touch_reporting - spend_reporting as double precision)
-                    / cast(spend_reporting as double precision)
+                    then
+                        cast(attributed_revenue_first_touch_reporting - spend_reporting as double precision)
+                        / cast(spend_reporting as double precision)
             end
             as double precision
         ) as marketing_roi_first_touch,
         cast(
             case
                 when spend_reporting > 0
-                    then cast(attributed_revenue_last_touch_reporting - spend_reporting as double precision)
-                    / cast(spend_reporting as double precision)
+                    then
+                        cast(attributed_revenue_last_touch_reporting - spend_reporting as double precision)
+                        / cast(spend_reporting as double precision)
             end
             as double precision
         ) as marketing_roi_last_touch,
