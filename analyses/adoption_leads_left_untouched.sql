@@ -43,4 +43,4 @@ lead_care as (
 )
 
 select * from lead_care
-order by lead_abandonment_rate desc, touched_in_window_share
+order by lead_abandonment_rate desc, touched_in_window_share asc

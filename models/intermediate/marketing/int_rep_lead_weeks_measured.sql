@@ -132,7 +132,8 @@ final as (
         created_date,
         last_follow_up_date,
         last_touch_date,
-        {{ dbt.datediff('last_touch_date', 'measured_on_date', 'day') }} as days_since_last_touch,
+        {{ dbt.datediff('last_touch_date', 'measured_on_date', 'day') }}
+            as days_since_last_touch,
         {{ lead_is_abandoned('false', 'last_touch_date', 'measured_on_date') }} as is_abandoned
 
     from touched

@@ -112,14 +112,25 @@ first_follow_ups as (
 
 rep_first_days as (
 
-    select rep_id, min(first_date) as first_date
+    select
+        rep_id,
+        min(first_date) as first_date
 
     from (
-        select rep_id, login_date as first_date from login_days
+        select
+            rep_id,
+            login_date as first_date
+        from login_days
         union all
-        select rep_id, created_date as first_date from activities_created
+        select
+            rep_id,
+            created_date as first_date
+        from activities_created
         union all
-        select rep_id, created_date as first_date from owned_leads
+        select
+            rep_id,
+            created_date as first_date
+        from owned_leads
     ) as dated
 
     group by rep_id
@@ -147,7 +158,7 @@ grid as (
     from rep_first_days
 
     inner join weeks
-        on weeks.week_end_date >= rep_first_days.first_date
+        on rep_first_days.first_date <= weeks.week_end_date
 
 ),
 
