@@ -2048,6 +2048,67 @@ def rpt_web_conversion_monthly(facts: Facts) -> Suite:
     )
 
 
+def rpt_crm_adoption_weekly(facts: Facts) -> Suite:
+    logins = facts.scalar(
+        "select count(*) from staging.stg_crm__crm_logins inner join intermediate.int_as_of_date"
+        " on cast(stg_crm__crm_logins.logged_in_at as date) <= int_as_of_date.as_of_date"
+    )
+    activities = facts.scalar(
+        "select count(*) from staging.stg_crm__activities inner join intermediate.int_as_of_date"
+        " on cast(stg_crm__activities.created_at as date) <= int_as_of_date.as_of_date"
+        " where stg_crm__activities.rep_id is not null"
+    )
+    as_of = facts.as_of_date or facts.horizon
+    counts = [
+        "logins",
+        "activities_created",
+        "notes_created",
+        "open_leads_owned",
+        "leads_abandoned",
+        "leads_touch_window_closed",
+        "leads_touched_in_window",
+    ]
+    return Suite(
+        table="marts.rpt_crm_adoption_weekly",
+        derived={
+            "abandonment_rate_null_without_leads": "(lead_abandonment_rate is null) = (open_leads_owned = 0)",
+            "touched_share_null_without_windows": "(touched_in_window_share is null) = (leads_touch_window_closed = 0)",
+        },
+        expectations=[
+            *not_empty_when_core("crm_logins"),
+            gxe.ExpectColumnValuesToBeUnique(column="rep_week_id", description="one row per rep and week"),
+            *[non_negative(column, "a count") for column in counts],
+            gxe.ExpectColumnValuesToBeBetween(
+                column="login_days", min_value=0, max_value=7, description="login_days: at most the 7 days of a week"
+            ),
+            at_least("logins", "login_days", "a login day has at least one login"),
+            at_least("activities_created", "notes_created", "notes are activities"),
+            at_least("open_leads_owned", "leads_abandoned", "abandoned leads are among the open ones"),
+            at_least(
+                "leads_touch_window_closed", "leads_touched_in_window", "touched leads are among the closed windows"
+            ),
+            share("lead_abandonment_rate"),
+            share("touched_in_window_share"),
+            always_true(
+                "abandonment_rate_null_without_leads", "the abandonment rate is null exactly when no lead is open"
+            ),
+            always_true(
+                "touched_share_null_without_windows", "the touched share is null exactly when no window closed"
+            ),
+            at_least("week_end_date", "measured_on_date", "the week is measured within itself"),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="measured_on_date",
+                max_value=as_of,
+                description=f"nothing is measured after the as-of date {as_of.date()}",
+            ),
+            count_sum_equals("logins", int(logins or 0), "every login to the as-of date in one rep-week"),
+            count_sum_equals(
+                "activities_created", int(activities or 0), "every activity of a rep to the as-of date in one rep-week"
+            ),
+        ],
+    )
+
+
 SUITES: dict[str, SuiteFactory] = {
     "marts.dim_customers": dim_customers,
     "marts.dim_products": dim_products,
@@ -2098,4 +2159,5 @@ SUITES: dict[str, SuiteFactory] = {
     "marts.rpt_campaign_performance": rpt_campaign_performance,
     "marts.rpt_cac_monthly": rpt_cac_monthly,
     "marts.rpt_web_conversion_monthly": rpt_web_conversion_monthly,
+    "marts.rpt_crm_adoption_weekly": rpt_crm_adoption_weekly,
 }

@@ -324,6 +324,7 @@ GROUP_SECONDS = {
     "test_service_satisfaction.py": 30,
     "test_service_tickets.py": 30,
     "test_marketing.py": 30,
+    "test_adoption.py": 40,
 }
 SLOW_MODULE_SECONDS = 100
 FAST_MODULE_SECONDS = 10
