@@ -33,6 +33,12 @@ changed as (
         avg_sales_cycle_days,
         avg_sales_cycle_days - lag(avg_sales_cycle_days) over (order by month_start_date) as avg_sales_cycle_days_change,
         retention_cost_per_retained_customer_reporting,
+        cac_reporting,
+        cac_reporting - lag(cac_reporting) over (order by month_start_date) as cac_reporting_change,
+        net_new_revenue_reporting,
+        avg_clv_reporting,
+        marketing_roi,
+        traffic_to_lead_rate,
         row_number() over (order by month_start_date desc) as months_back
 
     from complete_months

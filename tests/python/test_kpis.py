@@ -81,6 +81,7 @@ def test_first_month_is_the_first_with_a_value(warehouse: Path) -> None:
         warehouse,
         "select count(*) from marts.rpt_crm_kpis_monthly where month_start_date = ?"
         " and coalesce(nps_score, ces_average_effort, renewal_rate, logo_churn_rate, avg_sales_cycle_days,"
-        " retention_cost_per_retained_customer_reporting) is not null",
+        " retention_cost_per_retained_customer_reporting, cac_reporting, net_new_revenue_reporting, avg_clv_reporting,"
+        " marketing_roi, traffic_to_lead_rate) is not null",
         [first],
     ) == [(1,)]

@@ -23,6 +23,17 @@
     ('avg_sales_cycle_days', "select cast(" ~ dbt.date_trunc('month', 'actual_close_date') ~ " as date) as month_start_date,"
         ~ " avg(sales_cycle_days) as source_value from " ~ ref('fct_opportunities')
         ~ " where is_won and actual_close_date <= (select as_of_date from " ~ ref('int_as_of_date') ~ ") group by 1"),
+    ('cac_reporting', "select month_start_date, cac_reporting as source_value from " ~ ref('rpt_cac_monthly')
+        ~ " where acquisition_channel = 'all'"),
+    ('net_new_revenue_reporting', "select month_start_date, net_new_revenue_reporting as source_value from "
+        ~ ref('rpt_cac_monthly') ~ " where acquisition_channel = 'all'"),
+    ('avg_clv_reporting', "select month_start_date, avg_clv_new_customers_reporting as source_value from "
+        ~ ref('rpt_cac_monthly') ~ " where acquisition_channel = 'all'"),
+    ('marketing_roi', "select month_start_date, marketing_roi as source_value from " ~ ref('rpt_cac_monthly')
+        ~ " where acquisition_channel = 'all'"),
+    ('traffic_to_lead_rate', "select month_start_date, traffic_to_lead_rate as source_value from "
+        ~ ref('rpt_web_conversion_monthly')
+        ~ " where traffic_source = 'all' and traffic_medium = 'all' and landing_page = 'all'"),
 ] -%}
 with
 

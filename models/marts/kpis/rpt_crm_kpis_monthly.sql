@@ -2,7 +2,10 @@
     The monthly KPI scoreboard: one row per calendar month (macro month_spine)
     from the first month any source KPI has a value to the as-of month. Every
     KPI is READ from the mart that defines it, from its overall row; nothing is
-    defined again here. The one aggregate no mart holds, the all-company sales
+    defined again here: rpt_satisfaction_monthly (NPS, CES), rpt_renewals,
+    rpt_churn_monthly, rpt_retention_cost_monthly, rpt_cac_monthly (CAC, net new
+    revenue, average CLV, marketing ROI; channel 'all') and
+    rpt_web_conversion_monthly (traffic-to-lead; source, medium and page 'all'). The one aggregate no mart holds, the all-company sales
     cycle, reads the defining column fct_opportunities.sales_cycle_days of the
     deals won, averaged by the month of their actual close date. A KPI is null
     in a month where its source mart has no row or a null value (e.g. NPS under
@@ -46,6 +49,18 @@ opportunities as (
 
 ),
 
+acquisition_costs as (
+
+    select * from {{ ref('rpt_cac_monthly') }}
+
+),
+
+web_conversion as (
+
+    select * from {{ ref('rpt_web_conversion_monthly') }}
+
+),
+
 satisfaction_overall as (
 
     select
@@ -84,6 +99,36 @@ churn_overall as (
     from churn
 
     where breakdown_dimension = 'all'
+
+),
+
+acquisition_overall as (
+
+    select
+        month_start_date,
+        cac_reporting,
+        net_new_revenue_reporting,
+        avg_clv_new_customers_reporting,
+        marketing_roi
+
+    from acquisition_costs
+
+    where acquisition_channel = 'all'
+
+),
+
+web_overall as (
+
+    select
+        month_start_date,
+        traffic_to_lead_rate
+
+    from web_conversion
+
+    where
+        traffic_source = 'all'
+        and traffic_medium = 'all'
+        and landing_page = 'all'
 
 ),
 
@@ -132,6 +177,20 @@ valued_months as (
     select month_start_date from sales_cycle
     where avg_sales_cycle_days is not null
 
+    union all
+
+    select month_start_date from acquisition_overall
+    where
+        cac_reporting is not null
+        or net_new_revenue_reporting is not null
+        or avg_clv_new_customers_reporting is not null
+        or marketing_roi is not null
+
+    union all
+
+    select month_start_date from web_overall
+    where traffic_to_lead_rate is not null
+
 ),
 
 months as (
@@ -160,7 +219,12 @@ final as (
         cast(churn_overall.logo_churn_rate as double precision) as logo_churn_rate,
         cast(sales_cycle.avg_sales_cycle_days as double precision) as avg_sales_cycle_days,
         cast(retention_cost.retention_cost_per_retained_customer_reporting as numeric(18, 2))
-            as retention_cost_per_retained_customer_reporting
+            as retention_cost_per_retained_customer_reporting,
+        cast(acquisition_overall.cac_reporting as numeric(18, 2)) as cac_reporting,
+        cast(acquisition_overall.net_new_revenue_reporting as numeric(18, 2)) as net_new_revenue_reporting,
+        cast(acquisition_overall.avg_clv_new_customers_reporting as numeric(18, 2)) as avg_clv_reporting,
+        cast(acquisition_overall.marketing_roi as double precision) as marketing_roi,
+        cast(web_overall.traffic_to_lead_rate as double precision) as traffic_to_lead_rate
 
     from months
 
@@ -178,6 +242,12 @@ final as (
 
     left join retention_cost
         on months.month_start_date = retention_cost.month_start_date
+
+    left join acquisition_overall
+        on months.month_start_date = acquisition_overall.month_start_date
+
+    left join web_overall
+        on months.month_start_date = web_overall.month_start_date
 
 )
 
