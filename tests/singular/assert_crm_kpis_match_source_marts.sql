@@ -49,14 +49,14 @@ compared as (
         {% if not loop.first %}union all{% endif %}
         select
             '{{ kpi_name }}' as kpi_name,
-            coalesce(source.month_start_date, scoreboard.month_start_date) as month_start_date,
-            cast(source.source_value as double precision) as source_value,
+            coalesce(source_rows.month_start_date, scoreboard.month_start_date) as month_start_date,
+            cast(source_rows.source_value as double precision) as source_value,
             cast(scoreboard.{{ kpi_name }} as double precision) as scoreboard_value
 
-        from ({{ source_sql }}) as source
+        from ({{ source_sql }}) as source_rows
 
         full outer join scoreboard
-            on source.month_start_date = scoreboard.month_start_date
+            on source_rows.month_start_date = scoreboard.month_start_date
     {% endfor %}
 
 )
