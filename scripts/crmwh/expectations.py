@@ -1909,6 +1909,146 @@ def rpt_repeat_issue_customers(facts: Facts) -> Suite:
 
 
 # ---------------------------------------------------------------------------------------------
+# Marketing: touchpoints, campaigns, CAC and web conversion.
+
+
+def month_all_equals_channels(column: str, dimension: str, extra: str = "0") -> str:
+    """SQL: true unless the row is the month's 'all' row and its column differs from the month's other rows' sum
+    (plus ``extra``, an SQL expression of what counts in 'all' only)."""
+    return (
+        f"case when {dimension} = 'all' then {column} = coalesce(sum(case when {dimension} != 'all' then {column} end)"
+        f" over (partition by month_start_date), 0) + {extra} else true end"
+    )
+
+
+def fct_touchpoints(facts: Facts) -> Suite:
+    converted = int(
+        facts.scalar(
+            "select count(*) from intermediate.int_customer_revenue_attributed where first_touchpoint_id is not null"
+        )
+        or 0
+    )
+    return Suite(
+        table="marts.fct_touchpoints",
+        derived={
+            "first_touches": "case when is_first_touch then 1 else 0 end",
+            "last_touches": "case when is_last_touch then 1 else 0 end",
+            "flag_on_converted_only": "is_converted_customer or not (is_first_touch or is_last_touch)",
+            "before_conversion": "converted_at is null or touched_at <= converted_at",
+        },
+        expectations=[
+            count_sum_equals("first_touches", converted, "one first touch per new customer with a touch"),
+            count_sum_equals("last_touches", converted, "one last touch per new customer with a touch"),
+            is_true("flag_on_converted_only", "only a converted customer's touches are flagged first or last"),
+            is_true("before_conversion", "a converted customer's touches are at or before the first revenue order"),
+            at_least_one("touch_number", "a touch's position"),
+            at_least("person_touch_count", "touch_number", "the last touch's number is the person's touch count"),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="touch_type", value_set=["web_session", "lead_created", "email_click"], description="touch kinds"
+            ),
+        ],
+    )
+
+
+def rpt_campaign_performance(facts: Facts) -> Suite:
+    spend = float(
+        facts.scalar("select coalesce(sum(spend_reporting), 0) from intermediate.int_marketing_spend_converted")
+    )
+    new_customers = int(facts.scalar("select count(*) from intermediate.int_customer_acquisitions_valued") or 0)
+    return Suite(
+        table="marts.rpt_campaign_performance",
+        derived={
+            "roi_null_without_spend": "spend_reporting > 0 or (marketing_roi_first_touch is null"
+            " and marketing_roi_last_touch is null)",
+        },
+        expectations=[
+            non_negative("spend_reporting"),
+            non_negative("attributed_revenue_first_touch_reporting", "net revenue of new customers"),
+            sum_close_to(
+                "spend_reporting",
+                spend,
+                facts.rows("marts.rpt_campaign_performance"),
+                "every spend row of int_marketing_spend_converted, once",
+            ),
+            count_sum_equals("new_customers_first_touch", new_customers, "every new customer on one first-touch row"),
+            count_sum_equals("new_customers_last_touch", new_customers, "every new customer on one last-touch row"),
+            is_true("roi_null_without_spend", "ROI is null when the campaign has no spend"),
+            *[
+                share(column)
+                for column in ("delivered_rate", "open_rate", "click_through_rate", "unsubscribe_rate", "bounce_rate")
+            ],
+            at_least("spend_row_count", "unconverted_spend_row_count", "unconverted rows are spend rows"),
+        ],
+    )
+
+
+def rpt_cac_monthly(facts: Facts) -> Suite:
+    all_only = float(
+        facts.scalar(
+            "select coalesce(sum(spend_reporting), 0) from intermediate.int_marketing_spend_converted"
+            " where acquisition_channel is null"
+        )
+    )
+    new_customers = int(facts.scalar("select count(*) from intermediate.int_customer_acquisitions_valued") or 0)
+    return Suite(
+        table="marts.rpt_cac_monthly",
+        derived={
+            "all_new_customers": "case when acquisition_channel = 'all' then new_customer_count else 0 end",
+            "all_new_customers_add_up": month_all_equals_channels("new_customer_count", "acquisition_channel"),
+            "all_net_new_revenue_adds_up": month_all_equals_channels(
+                "net_new_revenue_reporting", "acquisition_channel"
+            ),
+            "all_spend_unmapped": "case when acquisition_channel = 'all' then marketing_spend_reporting"
+            " else -marketing_spend_reporting end",
+            "cac_null_without_customers": "new_customer_count > 0 or cac_reporting is null",
+        },
+        expectations=[
+            *[
+                non_negative(column)
+                for column in ("marketing_spend_reporting", "cac_reporting", "attributed_revenue_reporting")
+            ],
+            count_sum_equals("all_new_customers", new_customers, "the 'all' rows count every new customer once"),
+            is_true("all_new_customers_add_up", "each month's 'all' row = the sum of its channel rows"),
+            is_true("all_net_new_revenue_adds_up", "each month's 'all' net new revenue = the sum of its channel rows"),
+            sum_close_to(
+                "all_spend_unmapped",
+                all_only,
+                facts.rows("marts.rpt_cac_monthly"),
+                "the 'all' spend is the channel rows' plus the spend of channels without an acquisition channel",
+            ),
+            is_true("cac_null_without_customers", "CAC is null in a month without a new customer"),
+            at_least("spend_row_count", "unconverted_spend_row_count", "unconverted rows are spend rows"),
+        ],
+    )
+
+
+def rpt_web_conversion_monthly(facts: Facts) -> Suite:
+    sessions = int(
+        facts.scalar(
+            "select count(*) from staging.stg_crm__web_sessions inner join intermediate.int_as_of_date"
+            " on cast(stg_crm__web_sessions.started_at as date) <= int_as_of_date.as_of_date"
+        )
+        or 0
+    )
+    return Suite(
+        table="marts.rpt_web_conversion_monthly",
+        derived={
+            "all_sessions": "case when traffic_source = 'all' then sessions else 0 end",
+            "all_sessions_add_up": month_all_equals_channels("sessions", "traffic_source"),
+            "all_leads_add_up": month_all_equals_channels("leads", "traffic_source"),
+        },
+        expectations=[
+            count_sum_equals("all_sessions", sessions, "the 'all' rows count every session to the as-of date once"),
+            is_true("all_sessions_add_up", "each month's 'all' sessions = the sum of its page rows"),
+            is_true("all_leads_add_up", "each month's 'all' leads = the sum of its page rows"),
+            at_least("sessions", "visitors", "a visitor has at least one session"),
+            at_least("sessions", "leads", "a session captures at most one lead"),
+            share("traffic_to_lead_rate"),
+        ],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 # KPI scoreboard: one row per month, each KPI within the bounds of its source mart.
 
 KPI_NAMES_BY_SEGMENT = ["nps_score", "ces_average_effort", "logo_churn_rate", "renewal_rate"]
@@ -2060,6 +2200,10 @@ SUITES: dict[str, SuiteFactory] = {
     "marts.rpt_service_monthly": rpt_service_monthly,
     "marts.rpt_repeat_issues": rpt_repeat_issues,
     "marts.rpt_repeat_issue_customers": rpt_repeat_issue_customers,
+    "marts.fct_touchpoints": fct_touchpoints,
+    "marts.rpt_campaign_performance": rpt_campaign_performance,
+    "marts.rpt_cac_monthly": rpt_cac_monthly,
+    "marts.rpt_web_conversion_monthly": rpt_web_conversion_monthly,
     "marts.rpt_crm_kpis_monthly": rpt_crm_kpis_monthly,
     "marts.rpt_crm_kpis_by_segment": rpt_crm_kpis_by_segment,
 }

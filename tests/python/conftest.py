@@ -324,6 +324,7 @@ GROUP_SECONDS = {
     "test_service_satisfaction.py": 30,
     "test_service_tickets.py": 30,
     "test_kpis.py": 40,
+    "test_marketing.py": 30,
 }
 SLOW_MODULE_SECONDS = 100
 FAST_MODULE_SECONDS = 10

@@ -44,7 +44,8 @@ converted as (
         marketing_spend.currency_code,
         marketing_spend.spend_amount,
         fx_rates_daily.rate_to_reporting is not null as is_converted,
-        {{ round_money('marketing_spend.spend_amount * fx_rates_daily.rate_to_reporting') }} as spend_reporting
+        {{ round_money('marketing_spend.spend_amount * fx_rates_daily.rate_to_reporting') }}
+            as spend_reporting
 
     from marketing_spend
 

@@ -67,7 +67,8 @@ visitor_customers as (
 
     from sessions_linked
 
-    where known_customer_id is not null
+    where
+        known_customer_id is not null
         and visitor_id is not null
 
     group by visitor_id
@@ -84,7 +85,8 @@ visitor_leads as (
 
     from sessions_linked
 
-    where lead_id is not null
+    where
+        lead_id is not null
         and visitor_id is not null
 
     group by visitor_id
@@ -118,7 +120,8 @@ lead_session_customers as (
 
     from sessions_resolved
 
-    where lead_id is not null
+    where
+        lead_id is not null
         and customer_id is not null
 
     group by lead_id
@@ -147,8 +150,7 @@ session_touches as (
 
     from sessions_resolved
 
-    where traffic_medium is null
-        or traffic_medium != 'none'
+    where coalesce(traffic_medium, '') != 'none'
 
 ),
 

@@ -38,7 +38,8 @@ before_conversion as (
         on touches.person_type = 'customer'
         and touches.person_id = acquisitions.customer_id
 
-    where acquisitions.customer_id is null
+    where
+        acquisitions.customer_id is null
         or touches.touched_at <= acquisitions.first_purchase_at
 
 ),
@@ -48,10 +49,12 @@ numbered as (
     select
         before_conversion.*,
         row_number() over (
-            partition by person_type, person_id
-            order by touched_at, touch_type_order, source_record_id
+            partition by before_conversion.person_type, before_conversion.person_id
+            order by before_conversion.touched_at, before_conversion.touch_type_order, before_conversion.source_record_id
         ) as touch_number,
-        count(*) over (partition by person_type, person_id) as person_touch_count
+        count(*) over (
+            partition by before_conversion.person_type, before_conversion.person_id
+        ) as person_touch_count
 
     from before_conversion
 

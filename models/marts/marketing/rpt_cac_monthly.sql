@@ -65,7 +65,8 @@ calendar as (
 
 channels as (
 
-    select acquisition_channel from channel_map where acquisition_channel is not null
+    select acquisition_channel from channel_map
+    where acquisition_channel is not null
     union
     select acquisition_channel from acquisitions
     union
@@ -204,22 +205,30 @@ final as (
         cast(unconverted_spend_row_count as {{ dbt.type_int() }}) as unconverted_spend_row_count,
         cast(marketing_spend_reporting as numeric(18, 2)) as marketing_spend_reporting,
         cast(new_customer_count as {{ dbt.type_int() }}) as new_customer_count,
-        case
-            when new_customer_count > 0 then {{ round_money('marketing_spend_reporting / new_customer_count') }}
-        end as cac_reporting,
+        cast(
+            case
+                when new_customer_count > 0
+                    then {{ round_money('marketing_spend_reporting / new_customer_count') }}
+            end
+            as numeric(18, 2)
+        ) as cac_reporting,
         cast(net_new_revenue_reporting as numeric(18, 2)) as net_new_revenue_reporting,
         cast(attributed_revenue_reporting as numeric(18, 2)) as attributed_revenue_reporting,
         cast(
             case
                 when marketing_spend_reporting > 0
-                    then cast(attributed_revenue_reporting - marketing_spend_reporting as double precision)
-                    / cast(marketing_spend_reporting as double precision)
+                    then
+                        cast(attributed_revenue_reporting - marketing_spend_reporting as double precision)
+                        / cast(marketing_spend_reporting as double precision)
             end
             as double precision
         ) as marketing_roi,
-        case
-            when new_customer_count > 0 then {{ round_money('avg_clv_new_customers') }}
-        end as avg_clv_new_customers_reporting
+        cast(
+            case
+                when new_customer_count > 0 then {{ round_money('avg_clv_new_customers') }}
+            end
+            as numeric(18, 2)
+        ) as avg_clv_new_customers_reporting
 
     from measured
 

@@ -208,9 +208,9 @@ emails as (
 
 ),
 
-{#- the row without a campaign joins the null groups: a null-safe key -#}
 measured as (
 
+    -- the row without a campaign takes the groups of a null campaign: the joins compare coalesce(campaign_id, '')
     select
         campaign_rows.*,
         coalesce(spend.spend_row_count, 0) as spend_row_count,
@@ -276,25 +276,35 @@ final as (
         cast(new_customers_last_touch as {{ dbt.type_int() }}) as new_customers_last_touch,
         cast(attributed_revenue_first_touch_reporting as numeric(18, 2)) as attributed_revenue_first_touch_reporting,
         cast(attributed_revenue_last_touch_reporting as numeric(18, 2)) as attributed_revenue_last_touch_reporting,
-        case
-            when new_customers_first_touch > 0 then {{ round_money('spend_reporting / new_customers_first_touch') }}
-        end as cac_first_touch_reporting,
-        case
-            when new_customers_last_touch > 0 then {{ round_money('spend_reporting / new_customers_last_touch') }}
-        end as cac_last_touch_reporting,
+        cast(
+            case
+                when new_customers_first_touch > 0
+                    then {{ round_money('spend_reporting / new_customers_first_touch') }}
+            end
+            as numeric(18, 2)
+        ) as cac_first_touch_reporting,
+        cast(
+            case
+                when new_customers_last_touch > 0
+                    then {{ round_money('spend_reporting / new_customers_last_touch') }}
+            end
+            as numeric(18, 2)
+        ) as cac_last_touch_reporting,
         cast(
             case
                 when spend_reporting > 0
-                    then cast(attributed_revenue_first_touch_reporting - spend_reporting as double precision)
-                    / cast(spend_reporting as double precision)
+                    then
+                        cast(attributed_revenue_first_touch_reporting - spend_reporting as double precision)
+                        / cast(spend_reporting as double precision)
             end
             as double precision
         ) as marketing_roi_first_touch,
         cast(
             case
                 when spend_reporting > 0
-                    then cast(attributed_revenue_last_touch_reporting - spend_reporting as double precision)
-                    / cast(spend_reporting as double precision)
+                    then
+                        cast(attributed_revenue_last_touch_reporting - spend_reporting as double precision)
+                        / cast(spend_reporting as double precision)
             end
             as double precision
         ) as marketing_roi_last_touch,

@@ -151,13 +151,21 @@ combined as (
 
 ),
 
+keyed as (
+
+    -- the page's part of the key: surrogate_key(month, page_key) = surrogate_key(month, source, medium, page)
+    select
+        combined.*,
+        {{ dbt.concat(['traffic_source', "'|'", 'traffic_medium', "'|'", 'landing_page']) }} as page_key
+
+    from combined
+
+),
+
 final as (
 
     select
-        cast(
-            {{ surrogate_key(['month_start_date', 'traffic_source', 'traffic_medium', 'landing_page']) }}
-            as {{ dbt.type_string() }}
-        ) as web_conversion_month_key,
+        cast({{ surrogate_key(['month_start_date', 'page_key']) }} as {{ dbt.type_string() }}) as web_conversion_month_key,
         cast(month_start_date as date) as month_start_date,
         cast(traffic_source as {{ dbt.type_string() }}) as traffic_source,
         cast(traffic_medium as {{ dbt.type_string() }}) as traffic_medium,
@@ -169,7 +177,7 @@ final as (
             case when sessions > 0 then cast(leads as double precision) / sessions end as double precision
         ) as traffic_to_lead_rate
 
-    from combined
+    from keyed
 
 )
 
