@@ -2109,6 +2109,109 @@ def rpt_crm_adoption_weekly(facts: Facts) -> Suite:
     )
 
 
+KPI_NAMES_BY_SEGMENT = ["nps_score", "ces_average_effort", "logo_churn_rate", "renewal_rate"]
+
+
+def scoreboard_months(facts: Facts) -> int | None:
+    """Calendar months from the scoreboard's first month to the as-of month, both included (None when empty)."""
+    found = facts.scalar(
+        "select datediff('month', min(month_start_date), max(int_as_of_date.as_of_date)) + 1"
+        " from marts.rpt_crm_kpis_monthly cross join intermediate.int_as_of_date"
+    )
+    return None if found is None else int(found)
+
+
+def rpt_crm_kpis_monthly(facts: Facts) -> Suite:
+    months = scoreboard_months(facts)
+    as_of_month = None if facts.as_of_date is None else facts.as_of_date.replace(day=1)
+    return Suite(
+        table="marts.rpt_crm_kpis_monthly",
+        derived={
+            "nps_null_below_minimum": "nps_score is null or not coalesce(nps_below_minimum, true)",
+            "ces_null_below_minimum": "ces_average_effort is null or not coalesce(ces_below_minimum, true)",
+        },
+        expectations=[
+            gxe.ExpectColumnValuesToBeUnique(column="month_start_date", description="one row per month"),
+            gxe.ExpectColumnValuesToNotBeNull(column="month_start_date", description="every row is a month"),
+            *(
+                [
+                    gxe.ExpectTableRowCountToEqual(
+                        value=months, description="no gaps: a row for every month from the first to the as-of month"
+                    )
+                ]
+                if months is not None
+                else []
+            ),
+            *(
+                [
+                    gxe.ExpectColumnMaxToBeBetween(
+                        column="month_start_date",
+                        min_value=as_of_month,
+                        max_value=as_of_month,
+                        description="the scoreboard ends with the as-of month",
+                    )
+                ]
+                if as_of_month is not None and months is not None
+                else []
+            ),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="nps_score", min_value=-100, max_value=100, description="NPS lies in [-100, 100]"
+            ),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="ces_average_effort",
+                min_value=0,
+                max_value=1,
+                description="CES is an average normalised effort: within its scale, [0, 1]",
+            ),
+            share("renewal_rate"),
+            share("logo_churn_rate"),
+            non_negative("avg_sales_cycle_days", "a number of days"),
+            non_negative("retention_cost_per_retained_customer_reporting"),
+            non_negative("cac_reporting"),
+            non_negative("net_new_revenue_reporting"),
+            non_negative("avg_clv_reporting"),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="marketing_roi",
+                min_value=-1,
+                description="marketing ROI = (attributed revenue - spend) / spend: revenue is never negative, so >= -1",
+            ),
+            share("traffic_to_lead_rate"),
+            non_negative("nps_response_count", "a count"),
+            non_negative("ces_response_count", "a count"),
+            is_true("nps_null_below_minimum", "a score is only shown from enough answers"),
+            is_true("ces_null_below_minimum", "a score is only shown from enough answers"),
+        ],
+    )
+
+
+def rpt_crm_kpis_by_segment(facts: Facts) -> Suite:
+    return Suite(
+        table="marts.rpt_crm_kpis_by_segment",
+        derived={
+            "value_within_bounds": (
+                "kpi_value is null or case when kpi_name = 'nps_score' then kpi_value between -100 and 100"
+                " else kpi_value between 0 and 1 end"
+            ),
+            "month_on_scoreboard": "month_start_date in (select month_start_date from marts.rpt_crm_kpis_monthly)",
+        },
+        expectations=[
+            gxe.ExpectColumnValuesToBeUnique(
+                column="kpi_segment_month_id", description="one row per month, segment and KPI"
+            ),
+            gxe.ExpectCompoundColumnsToBeUnique(
+                column_list=["month_start_date", "segment", "kpi_name"],
+                description="one row per month, segment and KPI",
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="kpi_name", value_set=KPI_NAMES_BY_SEGMENT, description="the KPIs with a segment breakdown"
+            ),
+            gxe.ExpectColumnValuesToNotBeNull(column="segment", description="every row has its segment"),
+            is_true("value_within_bounds", "NPS in [-100, 100], CES and rates in [0, 1]"),
+            is_true("month_on_scoreboard", "every month is a month of rpt_crm_kpis_monthly"),
+        ],
+    )
+
+
 SUITES: dict[str, SuiteFactory] = {
     "marts.dim_customers": dim_customers,
     "marts.dim_products": dim_products,
@@ -2160,4 +2263,6 @@ SUITES: dict[str, SuiteFactory] = {
     "marts.rpt_cac_monthly": rpt_cac_monthly,
     "marts.rpt_web_conversion_monthly": rpt_web_conversion_monthly,
     "marts.rpt_crm_adoption_weekly": rpt_crm_adoption_weekly,
+    "marts.rpt_crm_kpis_monthly": rpt_crm_kpis_monthly,
+    "marts.rpt_crm_kpis_by_segment": rpt_crm_kpis_by_segment,
 }
