@@ -1908,6 +1908,310 @@ def rpt_repeat_issue_customers(facts: Facts) -> Suite:
     )
 
 
+# ---------------------------------------------------------------------------------------------
+# Marketing: touchpoints, campaigns, CAC and web conversion.
+
+
+def month_all_equals_channels(column: str, dimension: str, extra: str = "0") -> str:
+    """SQL: true unless the row is the month's 'all' row and its column differs from the month's other rows' sum
+    (plus ``extra``, an SQL expression of what counts in 'all' only)."""
+    return (
+        f"case when {dimension} = 'all' then {column} = coalesce(sum(case when {dimension} != 'all' then {column} end)"
+        f" over (partition by month_start_date), 0) + {extra} else true end"
+    )
+
+
+def fct_touchpoints(facts: Facts) -> Suite:
+    converted = int(
+        facts.scalar(
+            "select count(*) from intermediate.int_customer_revenue_attributed where first_touchpoint_id is not null"
+        )
+        or 0
+    )
+    return Suite(
+        table="marts.fct_touchpoints",
+        derived={
+            "first_touches": "case when is_first_touch then 1 else 0 end",
+            "last_touches": "case when is_last_touch then 1 else 0 end",
+            "flag_on_converted_only": "is_converted_customer or not (is_first_touch or is_last_touch)",
+            "before_conversion": "converted_at is null or touched_at <= converted_at",
+        },
+        expectations=[
+            count_sum_equals("first_touches", converted, "one first touch per new customer with a touch"),
+            count_sum_equals("last_touches", converted, "one last touch per new customer with a touch"),
+            is_true("flag_on_converted_only", "only a converted customer's touches are flagged first or last"),
+            is_true("before_conversion", "a converted customer's touches are at or before the first revenue order"),
+            at_least_one("touch_number", "a touch's position"),
+            at_least("person_touch_count", "touch_number", "the last touch's number is the person's touch count"),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="touch_type", value_set=["web_session", "lead_created", "email_click"], description="touch kinds"
+            ),
+        ],
+    )
+
+
+def rpt_campaign_performance(facts: Facts) -> Suite:
+    spend = float(
+        facts.scalar("select coalesce(sum(spend_reporting), 0) from intermediate.int_marketing_spend_converted")
+    )
+    new_customers = int(facts.scalar("select count(*) from intermediate.int_customer_acquisitions_valued") or 0)
+    return Suite(
+        table="marts.rpt_campaign_performance",
+        derived={
+            "roi_null_without_spend": "spend_reporting > 0 or (marketing_roi_first_touch is null"
+            " and marketing_roi_last_touch is null)",
+        },
+        expectations=[
+            non_negative("spend_reporting"),
+            non_negative("attributed_revenue_first_touch_reporting", "net revenue of new customers"),
+            sum_close_to(
+                "spend_reporting",
+                spend,
+                facts.rows("marts.rpt_campaign_performance"),
+                "every spend row of int_marketing_spend_converted, once",
+            ),
+            count_sum_equals("new_customers_first_touch", new_customers, "every new customer on one first-touch row"),
+            count_sum_equals("new_customers_last_touch", new_customers, "every new customer on one last-touch row"),
+            is_true("roi_null_without_spend", "ROI is null when the campaign has no spend"),
+            *[
+                share(column)
+                for column in ("delivered_rate", "open_rate", "click_through_rate", "unsubscribe_rate", "bounce_rate")
+            ],
+            at_least("spend_row_count", "unconverted_spend_row_count", "unconverted rows are spend rows"),
+        ],
+    )
+
+
+def rpt_cac_monthly(facts: Facts) -> Suite:
+    all_only = float(
+        facts.scalar(
+            "select coalesce(sum(spend_reporting), 0) from intermediate.int_marketing_spend_converted"
+            " where acquisition_channel is null"
+        )
+    )
+    new_customers = int(facts.scalar("select count(*) from intermediate.int_customer_acquisitions_valued") or 0)
+    return Suite(
+        table="marts.rpt_cac_monthly",
+        derived={
+            "all_new_customers": "case when acquisition_channel = 'all' then new_customer_count else 0 end",
+            "all_new_customers_add_up": month_all_equals_channels("new_customer_count", "acquisition_channel"),
+            "all_net_new_revenue_adds_up": month_all_equals_channels(
+                "net_new_revenue_reporting", "acquisition_channel"
+            ),
+            "all_spend_unmapped": "case when acquisition_channel = 'all' then marketing_spend_reporting"
+            " else -marketing_spend_reporting end",
+            "cac_null_without_customers": "new_customer_count > 0 or cac_reporting is null",
+        },
+        expectations=[
+            *[
+                non_negative(column)
+                for column in ("marketing_spend_reporting", "cac_reporting", "attributed_revenue_reporting")
+            ],
+            count_sum_equals("all_new_customers", new_customers, "the 'all' rows count every new customer once"),
+            is_true("all_new_customers_add_up", "each month's 'all' row = the sum of its channel rows"),
+            is_true("all_net_new_revenue_adds_up", "each month's 'all' net new revenue = the sum of its channel rows"),
+            sum_close_to(
+                "all_spend_unmapped",
+                all_only,
+                facts.rows("marts.rpt_cac_monthly"),
+                "the 'all' spend is the channel rows' plus the spend of channels without an acquisition channel",
+            ),
+            is_true("cac_null_without_customers", "CAC is null in a month without a new customer"),
+            at_least("spend_row_count", "unconverted_spend_row_count", "unconverted rows are spend rows"),
+        ],
+    )
+
+
+def rpt_web_conversion_monthly(facts: Facts) -> Suite:
+    sessions = int(
+        facts.scalar(
+            "select count(*) from staging.stg_crm__web_sessions inner join intermediate.int_as_of_date"
+            " on cast(stg_crm__web_sessions.started_at as date) <= int_as_of_date.as_of_date"
+        )
+        or 0
+    )
+    return Suite(
+        table="marts.rpt_web_conversion_monthly",
+        derived={
+            "all_sessions": "case when traffic_source = 'all' then sessions else 0 end",
+            "all_sessions_add_up": month_all_equals_channels("sessions", "traffic_source"),
+            "all_leads_add_up": month_all_equals_channels("leads", "traffic_source"),
+        },
+        expectations=[
+            count_sum_equals("all_sessions", sessions, "the 'all' rows count every session to the as-of date once"),
+            is_true("all_sessions_add_up", "each month's 'all' sessions = the sum of its page rows"),
+            is_true("all_leads_add_up", "each month's 'all' leads = the sum of its page rows"),
+            at_least("sessions", "visitors", "a visitor has at least one session"),
+            at_least("sessions", "leads", "a session captures at most one lead"),
+            share("traffic_to_lead_rate"),
+        ],
+    )
+
+
+def rpt_crm_adoption_weekly(facts: Facts) -> Suite:
+    logins = facts.scalar(
+        "select count(*) from staging.stg_crm__crm_logins inner join intermediate.int_as_of_date"
+        " on cast(stg_crm__crm_logins.logged_in_at as date) <= int_as_of_date.as_of_date"
+    )
+    activities = facts.scalar(
+        "select count(*) from staging.stg_crm__activities inner join intermediate.int_as_of_date"
+        " on cast(stg_crm__activities.created_at as date) <= int_as_of_date.as_of_date"
+        " where stg_crm__activities.rep_id is not null"
+    )
+    as_of = facts.as_of_date or facts.horizon
+    counts = [
+        "logins",
+        "activities_created",
+        "notes_created",
+        "open_leads_owned",
+        "leads_abandoned",
+        "leads_touch_window_closed",
+        "leads_touched_in_window",
+    ]
+    return Suite(
+        table="marts.rpt_crm_adoption_weekly",
+        derived={
+            "abandonment_rate_null_without_leads": "(lead_abandonment_rate is null) = (open_leads_owned = 0)",
+            "touched_share_null_without_windows": "(touched_in_window_share is null) = (leads_touch_window_closed = 0)",
+        },
+        expectations=[
+            *not_empty_when_core("crm_logins"),
+            gxe.ExpectColumnValuesToBeUnique(column="rep_week_id", description="one row per rep and week"),
+            *[non_negative(column, "a count") for column in counts],
+            gxe.ExpectColumnValuesToBeBetween(
+                column="login_days", min_value=0, max_value=7, description="login_days: at most the 7 days of a week"
+            ),
+            at_least("logins", "login_days", "a login day has at least one login"),
+            at_least("activities_created", "notes_created", "notes are activities"),
+            at_least("open_leads_owned", "leads_abandoned", "abandoned leads are among the open ones"),
+            at_least(
+                "leads_touch_window_closed", "leads_touched_in_window", "touched leads are among the closed windows"
+            ),
+            share("lead_abandonment_rate"),
+            share("touched_in_window_share"),
+            always_true(
+                "abandonment_rate_null_without_leads", "the abandonment rate is null exactly when no lead is open"
+            ),
+            always_true(
+                "touched_share_null_without_windows", "the touched share is null exactly when no window closed"
+            ),
+            at_least("week_end_date", "measured_on_date", "the week is measured within itself"),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="measured_on_date",
+                max_value=as_of,
+                description=f"nothing is measured after the as-of date {as_of.date()}",
+            ),
+            count_sum_equals("logins", int(logins or 0), "every login to the as-of date in one rep-week"),
+            count_sum_equals(
+                "activities_created", int(activities or 0), "every activity of a rep to the as-of date in one rep-week"
+            ),
+        ],
+    )
+
+
+KPI_NAMES_BY_SEGMENT = ["nps_score", "ces_average_effort", "logo_churn_rate", "renewal_rate"]
+
+
+def scoreboard_months(facts: Facts) -> int | None:
+    """Calendar months from the scoreboard's first month to the as-of month, both included (None when empty)."""
+    found = facts.scalar(
+        "select datediff('month', min(month_start_date), max(int_as_of_date.as_of_date)) + 1"
+        " from marts.rpt_crm_kpis_monthly cross join intermediate.int_as_of_date"
+    )
+    return None if found is None else int(found)
+
+
+def rpt_crm_kpis_monthly(facts: Facts) -> Suite:
+    months = scoreboard_months(facts)
+    as_of_month = None if facts.as_of_date is None else facts.as_of_date.replace(day=1)
+    return Suite(
+        table="marts.rpt_crm_kpis_monthly",
+        derived={
+            "nps_null_below_minimum": "nps_score is null or not coalesce(nps_below_minimum, true)",
+            "ces_null_below_minimum": "ces_average_effort is null or not coalesce(ces_below_minimum, true)",
+        },
+        expectations=[
+            gxe.ExpectColumnValuesToBeUnique(column="month_start_date", description="one row per month"),
+            gxe.ExpectColumnValuesToNotBeNull(column="month_start_date", description="every row is a month"),
+            *(
+                [
+                    gxe.ExpectTableRowCountToEqual(
+                        value=months, description="no gaps: a row for every month from the first to the as-of month"
+                    )
+                ]
+                if months is not None
+                else []
+            ),
+            *(
+                [
+                    gxe.ExpectColumnMaxToBeBetween(
+                        column="month_start_date",
+                        min_value=as_of_month,
+                        max_value=as_of_month,
+                        description="the scoreboard ends with the as-of month",
+                    )
+                ]
+                if as_of_month is not None and months is not None
+                else []
+            ),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="nps_score", min_value=-100, max_value=100, description="NPS lies in [-100, 100]"
+            ),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="ces_average_effort",
+                min_value=0,
+                max_value=1,
+                description="CES is an average normalised effort: within its scale, [0, 1]",
+            ),
+            share("renewal_rate"),
+            share("logo_churn_rate"),
+            non_negative("avg_sales_cycle_days", "a number of days"),
+            non_negative("retention_cost_per_retained_customer_reporting"),
+            non_negative("cac_reporting"),
+            non_negative("net_new_revenue_reporting"),
+            non_negative("avg_clv_reporting"),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="marketing_roi",
+                min_value=-1,
+                description="marketing ROI = (attributed revenue - spend) / spend: revenue is never negative, so >= -1",
+            ),
+            share("traffic_to_lead_rate"),
+            non_negative("nps_response_count", "a count"),
+            non_negative("ces_response_count", "a count"),
+            is_true("nps_null_below_minimum", "a score is only shown from enough answers"),
+            is_true("ces_null_below_minimum", "a score is only shown from enough answers"),
+        ],
+    )
+
+
+def rpt_crm_kpis_by_segment(facts: Facts) -> Suite:
+    return Suite(
+        table="marts.rpt_crm_kpis_by_segment",
+        derived={
+            "value_within_bounds": (
+                "kpi_value is null or case when kpi_name = 'nps_score' then kpi_value between -100 and 100"
+                " else kpi_value between 0 and 1 end"
+            ),
+            "month_on_scoreboard": "month_start_date in (select month_start_date from marts.rpt_crm_kpis_monthly)",
+        },
+        expectations=[
+            gxe.ExpectColumnValuesToBeUnique(
+                column="kpi_segment_month_id", description="one row per month, segment and KPI"
+            ),
+            gxe.ExpectCompoundColumnsToBeUnique(
+                column_list=["month_start_date", "segment", "kpi_name"],
+                description="one row per month, segment and KPI",
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="kpi_name", value_set=KPI_NAMES_BY_SEGMENT, description="the KPIs with a segment breakdown"
+            ),
+            gxe.ExpectColumnValuesToNotBeNull(column="segment", description="every row has its segment"),
+            is_true("value_within_bounds", "NPS in [-100, 100], CES and rates in [0, 1]"),
+            is_true("month_on_scoreboard", "every month is a month of rpt_crm_kpis_monthly"),
+        ],
+    )
+
+
 SUITES: dict[str, SuiteFactory] = {
     "marts.dim_customers": dim_customers,
     "marts.dim_products": dim_products,
@@ -1954,4 +2258,11 @@ SUITES: dict[str, SuiteFactory] = {
     "marts.rpt_service_monthly": rpt_service_monthly,
     "marts.rpt_repeat_issues": rpt_repeat_issues,
     "marts.rpt_repeat_issue_customers": rpt_repeat_issue_customers,
+    "marts.fct_touchpoints": fct_touchpoints,
+    "marts.rpt_campaign_performance": rpt_campaign_performance,
+    "marts.rpt_cac_monthly": rpt_cac_monthly,
+    "marts.rpt_web_conversion_monthly": rpt_web_conversion_monthly,
+    "marts.rpt_crm_adoption_weekly": rpt_crm_adoption_weekly,
+    "marts.rpt_crm_kpis_monthly": rpt_crm_kpis_monthly,
+    "marts.rpt_crm_kpis_by_segment": rpt_crm_kpis_by_segment,
 }

@@ -323,6 +323,9 @@ GROUP_SECONDS = {
     "test_retention_mrr.py": 60,
     "test_service_satisfaction.py": 30,
     "test_service_tickets.py": 30,
+    "test_kpis.py": 40,
+    "test_marketing.py": 30,
+    "test_adoption.py": 40,
 }
 SLOW_MODULE_SECONDS = 100
 FAST_MODULE_SECONDS = 10

@@ -72,7 +72,9 @@ valued as (
         company_margin.company_margin_share,
         {{ dbt.datediff('customer_history.first_purchase_date', 'as_of.as_of_date', 'day') }}
             as tenure_days,
-        round(customer_history.net_revenue_reporting / customer_history.purchase_days, 2)
+        -- round_money: half away from zero on an exact numeric on every engine (DuckDB divides decimals in
+        -- double precision, where round(x, 2) would take 12.345 as 12.3449999 and give 12.34)
+        {{ round_money('customer_history.net_revenue_reporting / customer_history.purchase_days') }}
             as average_order_value_reporting
 
     from customer_history

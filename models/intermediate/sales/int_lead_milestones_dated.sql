@@ -126,11 +126,7 @@ idle as (
 
     select
         *,
-        case
-            when last_follow_up_at is not null and cast(last_follow_up_at as date) > created_date
-                then cast(last_follow_up_at as date)
-            else created_date
-        end as last_touch_date
+        {{ lead_last_touch_date('created_date', 'last_follow_up_at') | indent(8) }} as last_touch_date
 
     from milestones
 
@@ -173,7 +169,7 @@ final as (
         follow_up_count,
         last_touch_date,
         days_since_last_touch,
-        converted_at is null and days_since_last_touch >= {{ var('lead_abandonment_days') }} as is_abandoned,
+        {{ lead_is_abandoned('converted_at is not null', 'last_touch_date', 'as_of_date') }} as is_abandoned,
         as_of_date
 
     from aged
