@@ -20,6 +20,7 @@ import socket
 import subprocess
 import sys
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,6 +70,14 @@ class DbtRun:
         data = json.loads(text)
         earlier = tuple(Path(path) for path in data["earlier"])
         return cls(data["returncode"], data["output"], Path(data["target_path"]), earlier)
+
+
+def build_statuses(run: DbtRun) -> Counter[str]:
+    """The statuses of the nodes a `dbt build` ran. Exposures are left out: dbt build lists each as 'no-op'
+    (nothing to run), which is checked here."""
+    exposures = {result["status"] for result in run.results() if result["unique_id"].startswith("exposure.")}
+    assert exposures <= {"no-op"}, exposures
+    return Counter(result["status"] for result in run.results() if not result["unique_id"].startswith("exposure."))
 
 
 def dbt_bin() -> str:

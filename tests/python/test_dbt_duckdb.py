@@ -8,13 +8,13 @@ from pathlib import Path
 
 import duckdb
 
-from conftest import DbtRun, run_dbt
+from conftest import DbtRun, build_statuses, run_dbt
 
 
 def test_dbt_build_passes_on_duckdb(duckdb_build: tuple[DbtRun, Path]) -> None:
     run, _ = duckdb_build
     assert run.returncode == 0, run.tail()
-    statuses = Counter(result["status"] for result in run.results())
+    statuses = build_statuses(run)
     assert set(statuses) <= {"success", "pass"}, statuses
 
 
