@@ -1,5 +1,8 @@
+{{ config(materialized='table') }}
 {#-
-    Every marketing touch, with the person it belongs to. Grain: one row per
+    Every marketing touch, with the person it belongs to. A table: fct_touchpoints
+    and its six data tests read it, which as a view each recomputed (13 s for the
+    unique test alone at tier M). Grain: one row per
     touch on or before the as-of date: a web session (not direct traffic:
     traffic_medium 'none' is no marketing touch), an email click, a lead's
     creation (its own lead_source and campaign). A person is the customer when
