@@ -13,7 +13,7 @@ import csv
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -579,10 +579,14 @@ def _references_hold(rules: Rules, table: str, row: Row, current: dict, accepted
     return True
 
 
-def accept_all(folder: Path, seed_nulls: bool = True) -> dict[str, Accepted]:
+def accept_all(folder: Path, seed_nulls: bool = True, tables: Iterable[str] | None = None) -> dict[str, Accepted]:
+    """The accepted rows of every raw table, or of `tables` only (their parents must be among them: a missing
+    parent fails with a KeyError)."""
+    wanted = set(ORDER if tables is None else tables)
     accepted: dict[str, Accepted] = {}
     for table in ORDER:
-        accepted[table] = accept(table, read_raw(folder, table, seed_nulls), accepted)
+        if table in wanted:
+            accepted[table] = accept(table, read_raw(folder, table, seed_nulls), accepted)
     return accepted
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from oracle import ORDER, Accepted, accept, parse_day, read_raw
+from oracle import Accepted, accept_all, parse_day
 from oracle_retention_mrr import monthly_figures
 from oracle_sales_funnel import deals
 from oracle_sales_reps import as_of_date
@@ -44,12 +44,8 @@ NEEDED_TABLES = (
 
 
 def accept_needed(folder: Path, seed_nulls: bool = True) -> dict[str, Accepted]:
-    """``oracle.accept_all`` restricted to NEEDED_TABLES (a missing parent fails with a KeyError)."""
-    accepted: dict[str, Accepted] = {}
-    for table in ORDER:
-        if table in NEEDED_TABLES:
-            accepted[table] = accept(table, read_raw(folder, table, seed_nulls), accepted)
-    return accepted
+    """``oracle.accept_all`` restricted to NEEDED_TABLES."""
+    return accept_all(folder, seed_nulls, NEEDED_TABLES)
 
 
 @dataclass(frozen=True)

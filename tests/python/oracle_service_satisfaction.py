@@ -26,7 +26,7 @@ from pathlib import Path
 
 import yaml
 
-from oracle import ORDER, Accepted, accept, clean, label, load_categories, parse_int, parse_ts, read_raw
+from oracle import Accepted, accept_all, clean, label, load_categories, parse_int, parse_ts
 from oracle_retention_mrr import next_month
 from oracle_sales_reps import as_of_date
 
@@ -52,12 +52,8 @@ NEEDED_TABLES = (
 
 
 def accept_needed(folder: Path, seed_nulls: bool = True) -> dict[str, Accepted]:
-    """``oracle.accept_all`` restricted to NEEDED_TABLES (a missing parent fails with a KeyError)."""
-    accepted: dict[str, Accepted] = {}
-    for table in ORDER:
-        if table in NEEDED_TABLES:
-            accepted[table] = accept(table, read_raw(folder, table, seed_nulls), accepted)
-    return accepted
+    """``oracle.accept_all`` restricted to NEEDED_TABLES."""
+    return accept_all(folder, seed_nulls, NEEDED_TABLES)
 
 
 @dataclass(frozen=True)
