@@ -6,7 +6,8 @@
     as_of_date in the as-of week) and is_complete_week (true when week_end_date
     is on or before as_of_date). Both arguments are SQL expressions (literals or
     scalar subqueries over the model's own CTEs), as in date_spine_days, which
-    this macro builds on. The weeks of rpt_lead_pool_weekly, as a macro.
+    this macro builds on. The one week calendar: rpt_lead_pool_weekly,
+    int_rep_lead_weeks_measured and rpt_crm_adoption_weekly read their weeks from it.
 -#}
 {% macro week_spine(first_day, as_of_date) -%}
     with spine_days as (

@@ -26,38 +26,12 @@ as_of as (
 
 ),
 
-days as (
+week_bounds as (
 
-    {{ date_spine_days(
+    {{ week_spine(
         '(select min(created_date) from leads)',
         '(select as_of_date from as_of)'
     ) | indent(4) }}
-
-),
-
-weeks as (
-
-    select distinct cast({{ dbt.date_trunc('week', 'date_day') }} as date) as week_start_date
-
-    from days
-
-),
-
-week_bounds as (
-
-    select
-        weeks.week_start_date,
-        cast({{ dbt.dateadd('day', 6, 'weeks.week_start_date') }} as date) as week_end_date,
-        case
-            when cast({{ dbt.dateadd('day', 6, 'weeks.week_start_date') }} as date) <= as_of.as_of_date
-                then cast({{ dbt.dateadd('day', 6, 'weeks.week_start_date') }} as date)
-            else as_of.as_of_date
-        end as measured_on_date,
-        as_of.as_of_date
-
-    from weeks
-
-    cross join as_of
 
 ),
 
@@ -190,7 +164,7 @@ measured as (
         week_bounds.week_start_date,
         week_bounds.week_end_date,
         week_bounds.measured_on_date,
-        week_bounds.week_end_date <= week_bounds.as_of_date as is_complete_week,
+        week_bounds.is_complete_week,
         coalesce(pool_sizes.pool_size_at_week_end, 0) as pool_size_at_week_end,
         coalesce(pool_sizes.frozen_at_week_end, 0) as frozen_at_week_end,
         pool_sizes.median_days_in_pool,
