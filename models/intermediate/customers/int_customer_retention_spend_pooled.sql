@@ -1,9 +1,9 @@
 {#-
     Retention spend, pooled for allocation. Grain: one row per retention
     campaign (objective retention) per calendar month with spend on or before
-    the as-of date. Each spend row converts into the reporting currency at its
-    spend date's rate (int_fx_rates_daily), rounded to the cent; a row without
-    a fresh rate cannot be converted and is counted, not valued.
+    the as-of date. Each spend row is in the reporting currency as
+    int_marketing_spend_converted converts it (at its spend date's rate, rounded
+    to the cent); a row without a fresh rate is counted, not valued.
     Allocation basis of a pool: the customers the campaign reached
     (int_customer_retention_campaigns_reached), over the campaign's life to the
     as-of date; when the campaign reached nobody, the customers
@@ -21,7 +21,7 @@ campaigns as (
 
 marketing_spend as (
 
-    select * from {{ ref('stg_crm__marketing_spend') }}
+    select * from {{ ref('int_marketing_spend_converted') }}
 
 ),
 
@@ -31,21 +31,9 @@ reached_customers as (
 
 ),
 
-fx_rates_daily as (
-
-    select * from {{ ref('int_fx_rates_daily') }}
-
-),
-
 purchase_days as (
 
     select * from {{ ref('int_customer_purchase_days') }}
-
-),
-
-as_of as (
-
-    select * from {{ ref('int_as_of_date') }}
 
 ),
 
@@ -53,21 +41,14 @@ retention_spend as (
 
     select
         marketing_spend.campaign_id,
-        cast({{ dbt.date_trunc('month', 'marketing_spend.spend_date') }} as date) as spend_month,
-        fx_rates_daily.rate_to_reporting is not null as is_converted,
-        {{ round_money('marketing_spend.spend_amount * fx_rates_daily.rate_to_reporting') }} as spend_reporting
+        marketing_spend.spend_month,
+        marketing_spend.is_converted,
+        marketing_spend.spend_reporting
 
     from marketing_spend
 
     inner join campaigns
         on marketing_spend.campaign_id = campaigns.campaign_id
-
-    inner join as_of
-        on marketing_spend.spend_date <= as_of.as_of_date
-
-    left join fx_rates_daily
-        on marketing_spend.currency_code = fx_rates_daily.currency_code
-        and marketing_spend.spend_date = fx_rates_daily.rate_date
 
     where campaigns.objective = 'retention'
 

@@ -2,7 +2,7 @@
     Marketing spend in the reporting currency. Grain: one row per accepted
     spend row (campaign x channel x day) dated on or before the as-of date.
     Each row converts at its spend date's rate (int_fx_rates_daily, the
-    project's fx rule, as int_customer_retention_spend_pooled does) and is
+    project's fx rule; int_customer_retention_spend_pooled reads it too) and is
     rounded to the cent; a row without a fresh rate is kept, flagged and not
     valued. The spend channel maps to an acquisition channel through the seed
     spend_channel_acquisition_channels (null: the channel buys none).
