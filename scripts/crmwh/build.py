@@ -7,9 +7,12 @@
 2. removes what killed builds left behind in the warehouse folder (see "Leftovers");
 3. loads the demo exports (``dbt seed --select path:seeds/raw``: the source ``raw``) and runs
    ``dbt build --exclude path:seeds/raw`` (lookup seeds, models, data tests, unit tests) into a
-   fresh DuckDB file ``warehouse/build-<build id>.duckdb``, passing the vars ``build_id`` and ``built_at`` (the
-   UTC start, ``YYYY-MM-DD HH:MM:SS``) that land in ``marts.warehouse_build``; a BI reader
-   holding the served file never blocks the build;
+   fresh DuckDB file, with the environment variables ``CRM_BUILD_ID`` and ``CRM_BUILT_AT`` (the UTC
+   start, ``YYYY-MM-DD HH:MM:SS``) that land in ``marts.warehouse_build``; a BI reader holding the
+   served file never blocks the build. dbt writes ``warehouse/building.duckdb`` (the same path for
+   every build, so dbt's partial parsing holds: see ``build_slot``; a build running beside another
+   writes its own file directly); when dbt passes, the file is checkpointed and renamed to
+   ``warehouse/build-<build id>.duckdb``, the fresh file;
 4. checkpoints and closes the fresh file, then validates it in a new process
    (``python -m crmwh.validate --expect-build-id <build id>``; report and data docs in
    ``warehouse/validation/build-<build id>/``, the 10 latest reports are kept);
@@ -37,7 +40,8 @@ parent is built), validated with ``crmwh.validate --built-only`` (the suites of 
 made). The published file then holds only that part: never point it at the file BI reads.
 
 Leftovers: a build holds an exclusive lock (flock) on ``warehouse/build-<build id>.lock`` for its
-whole life; the file appears already locked. A process killed outright (SIGKILL, power loss)
+whole life; the file appears already locked. The build that holds ``warehouse/building.lock`` (kept
+between builds) owns ``building.duckdb`` and first removes what a killed build left there. A process killed outright (SIGKILL, power loss)
 releases the lock but leaves its files. Every build first removes ``build-<id>.duckdb``,
 ``.duckdb.wal`` and ``.lock`` of each build whose lock nobody holds, and lock-less
 ``build-*.duckdb[.wal]`` files older than itself that no process has open (DuckDB locks the files
@@ -64,7 +68,6 @@ import contextlib
 import ctypes
 import errno
 import fcntl
-import json
 import os
 import secrets
 import shutil
@@ -78,13 +81,14 @@ from pathlib import Path
 from types import FrameType
 
 import duckdb
-import yaml
 
 from crmwh.contract import CORE_TABLES, TABLES
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SERVED = ROOT / "warehouse" / "crm.duckdb"
 FAILED_NAME = "failed-build.duckdb"
+SLOT_NAME = "building.duckdb"
+SLOT_LOCK_NAME = "building.lock"
 REPORTS_KEPT = 10
 EXIT_VALIDATION_FAILED = 3
 PR_SET_PDEATHSIG = 1
@@ -200,6 +204,50 @@ def remove_stale_leftovers(own: Build) -> None:
     remove_stale_unlocked_files(own.folder, own)
 
 
+def _remove_database_files(path: Path) -> None:
+    """A DuckDB file, its write-ahead log and its spill folder."""
+    path.unlink(missing_ok=True)
+    path.with_name(path.name + ".wal").unlink(missing_ok=True)
+    shutil.rmtree(path.with_name(path.name + ".tmp"), ignore_errors=True)
+
+
+@contextlib.contextmanager
+def build_slot(build: Build) -> Iterator[Path]:
+    """The path dbt builds into: the same for every build (SLOT_NAME) when no other build holds the slot.
+
+    dbt's partial parsing starts over when the profile changes, and the DuckDB path is part of it: a
+    new path per build made every build parse the whole project (~1,700 nodes). So dbt builds into
+    ``building.duckdb`` while this build holds ``building.lock``; when dbt is done the file is sealed
+    and renamed to the build's own ``build-<id>.duckdb`` (``adopt_slot``). A second build running at the
+    same time builds straight into its own file (a full parse: correct, only slower). What a killed
+    build left in the slot is removed by the next build that takes it."""
+    slot = build.folder / SLOT_NAME
+    fd = os.open(build.folder / SLOT_LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            yield build.fresh  # another build holds the slot
+            return
+        if held_open(slot):
+            # the dbt of a killed build is still stopping: it could write the slot's WAL again
+            yield build.fresh
+            return
+        _remove_database_files(slot)  # a killed build's
+        try:
+            yield slot
+        finally:
+            _remove_database_files(slot)  # renamed away unless dbt failed or the build was stopped
+    finally:
+        os.close(fd)
+
+
+def adopt_slot(dbt_path: Path, build: Build) -> None:
+    """The sealed file dbt built becomes the build's fresh file."""
+    if dbt_path != build.fresh:
+        os.replace(dbt_path, build.fresh)
+
+
 def prune_reports(folder: Path) -> None:
     reports = sorted((folder / "validation").glob("build-*"))
     for report in reports[:-REPORTS_KEPT]:
@@ -227,22 +275,6 @@ def dbt_executable() -> str:
     return str(candidate) if candidate.exists() else "dbt"
 
 
-def with_build_vars(dbt_args: list[str], build: Build) -> list[str]:
-    """Merge the build's vars into any --vars of dbt_args (one --vars; the build's id and time win)."""
-    rest: list[str] = []
-    merged: dict[str, object] = {}
-    args = iter(dbt_args)
-    for arg in args:
-        if arg == "--vars":
-            merged.update(yaml.safe_load(next(args, "")) or {})
-        elif arg.startswith("--vars="):
-            merged.update(yaml.safe_load(arg.removeprefix("--vars=")) or {})
-        else:
-            rest.append(arg)
-    merged.update({"build_id": build.build_id, "built_at": build.built_at})
-    return [*rest, "--vars", json.dumps(merged)]
-
-
 def selection_args(select: list[str] | None) -> list[str]:
     """dbt's --select for a build of a selection (empty for the whole warehouse): the build record and the
     lookup seeds (that the tests of every layer read) too; only the tests whose every parent is built."""
@@ -251,8 +283,17 @@ def selection_args(select: list[str] | None) -> list[str]:
     return ["--select", *select, "+warehouse_build", "path:seeds/lookups", "--indirect-selection", "cautious"]
 
 
-def run_dbt_build(build: Build, extra_dbt_args: list[str], select: list[str] | None = None) -> int:
-    env = dict(os.environ, CRM_TARGET="duckdb", CRM_DUCKDB_PATH=str(build.fresh))
+def run_dbt_build(dbt_path: Path, build: Build, extra_dbt_args: list[str], select: list[str] | None = None) -> int:
+    """dbt seed (demo exports) and dbt build into dbt_path. The build's id and start time reach
+    marts.warehouse_build as environment variables, not --vars: dbt parses the whole project again
+    when --vars change, but only the files that read a changed environment variable."""
+    env = dict(
+        os.environ,
+        CRM_TARGET="duckdb",
+        CRM_DUCKDB_PATH=str(dbt_path),
+        CRM_BUILD_ID=build.build_id,
+        CRM_BUILT_AT=build.built_at,
+    )
     project = ["--project-dir", str(ROOT), "--profiles-dir", str(ROOT)]
     # the models read the raw exports as source raw, not ref(): dbt build does not load them
     dbt_args = ["build", *selection_args(select), *extra_dbt_args, "--exclude", "path:seeds/raw"]
@@ -262,7 +303,7 @@ def run_dbt_build(build: Build, extra_dbt_args: list[str], select: list[str] | N
         dbt_args.append("test_type:unit")
     elif code := run_child([dbt_executable(), "seed", "--select", "path:seeds/raw", *project], env):
         return code  # the demo exports, loaded before any model reads them
-    return run_child([dbt_executable(), *with_build_vars(dbt_args, build), *project], env)
+    return run_child([dbt_executable(), *dbt_args, *project], env)
 
 
 def _table_quality(con: duckdb.DuckDBPyConnection, table: str, columns: set[str]) -> tuple[str | None, int]:
@@ -394,8 +435,12 @@ def print_published(build: Build, served: Path) -> None:
 def build_and_publish(
     build: Build, served: Path, extra_dbt_args: list[str], validate: bool, select: list[str] | None = None
 ) -> int:
-    code = run_dbt_build(build, extra_dbt_args, select)
-    wholly_rejected = print_data_quality(build.fresh) if build.fresh.exists() else []
+    with build_slot(build) as dbt_path:
+        code = run_dbt_build(dbt_path, build, extra_dbt_args, select)
+        wholly_rejected = print_data_quality(dbt_path) if dbt_path.exists() else []
+        if code == 0:
+            seal(dbt_path)
+            adopt_slot(dbt_path, build)
     if code != 0:
         if wholly_rejected:
             print(
@@ -405,7 +450,6 @@ def build_and_publish(
             )
         print(f"\ndbt build failed (exit {code}); the served warehouse {served} was left as it was.", file=sys.stderr)
         return code
-    seal(build.fresh)
     if validate and (code := run_validation(build, built_only=bool(select))) != 0:
         failed = keep_failed(build) if build.fresh.exists() else None
         print(

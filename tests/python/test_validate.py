@@ -231,12 +231,24 @@ def test_build_publishes_only_validated_builds(tmp_path: Path) -> None:
 # Build helpers (fast)
 
 
-def test_build_vars_merge_into_one_vars_argument() -> None:
-    build = crm_build.Build("B1", "2026-01-01 00:00:00", 0.0, Path("/nowhere"))
-    args = crm_build.with_build_vars(["--select", "x", "--vars", "{as_of_date: '2025-01-31', build_id: mine}"], build)
-    assert args[:2] == ["--select", "x"]
-    assert args[2] == "--vars"
-    assert json.loads(args[3]) == {"as_of_date": "2025-01-31", "build_id": "B1", "built_at": "2026-01-01 00:00:00"}
+def test_dbt_builds_into_one_slot_path_unless_another_build_holds_it(tmp_path: Path) -> None:
+    """dbt's partial parsing needs the same DuckDB path every build: the build holding the slot gets
+    building.duckdb (a killed build's files there removed first); a build beside it gets its own file."""
+    slot = tmp_path / crm_build.SLOT_NAME
+    for leftover in (slot, slot.with_name(slot.name + ".wal")):
+        leftover.write_bytes(b"x")  # what a killed build left
+    first, second = crm_build.new_build(tmp_path), crm_build.new_build(tmp_path)
+    with crm_build.build_slot(first) as first_path:
+        assert first_path == slot
+        assert not slot.exists() and not slot.with_name(slot.name + ".wal").exists()
+        with crm_build.build_slot(second) as second_path:
+            assert second_path == second.fresh
+        first_path.write_bytes(b"built")
+        crm_build.adopt_slot(first_path, first)
+    assert first.fresh.read_bytes() == b"built"
+    assert not slot.exists()
+    with crm_build.build_slot(second) as path:
+        assert path == slot  # free again
 
 
 def test_leftovers_of_killed_builds_are_removed_and_running_builds_kept(tmp_path: Path) -> None:

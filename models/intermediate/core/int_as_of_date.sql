@@ -1,3 +1,5 @@
+{#- A table, not a view: several models and data tests read it, and as a view each of them recomputed it (issue 14). -#}
+{{ config(materialized='table') }}
 {#-
     The one "as of" day of the warehouse: var as_of_date when set, else the
     latest event date in the data. Every mart that computes "as of" reads this

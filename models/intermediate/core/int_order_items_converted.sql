@@ -1,3 +1,5 @@
+{#- A table, not a view: several models and data tests read it, and as a view each of them recomputed it (issue 14). -#}
+{{ config(materialized='table') }}
 {#-
     One row per order line of an accepted order, with its amounts in the order
     currency and in the reporting currency at the rate of the order date.

@@ -1,3 +1,5 @@
+{#- A table, not a view: several models and data tests read it, and as a view each of them recomputed it (issue 14). -#}
+{{ config(materialized='table') }}
 {#-
     RFM at two reference points (int_customer_rfm_reference_dates), the same
     SQL on the same purchase history (int_customer_purchase_days) in the same

@@ -1,3 +1,5 @@
+{#- A table, not a view: several models and data tests read it, and as a view each of them recomputed it (issue 14). -#}
+{{ config(materialized='table') }}
 {#-
     One row per currency per day on which an amount in that currency can be
     converted into the reporting currency, from the first rate or order date in

@@ -1,3 +1,5 @@
+{#- A table, not a view: several models and data tests read it, and as a view each of them recomputed it (issue 14). -#}
+{{ config(materialized='table') }}
 {#-
     The new customers of the marketing area. Grain: one row per customer with
     a first revenue purchase (int_customer_purchase_days, the customer-value

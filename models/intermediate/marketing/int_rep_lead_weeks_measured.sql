@@ -1,3 +1,5 @@
+{#- A table, not a view: several models and data tests read it, and as a view each of them recomputed it (issue 14). -#}
+{{ config(materialized='table') }}
 {#-
     Every lead a rep owns, measured at the end of each week it is open: from the
     week of its creation to the week it converts (excluded) or the as-of week.

@@ -1,3 +1,5 @@
+{#- A table, not a view: several models and data tests read it, and as a view each of them recomputed it (issue 14). -#}
+{{ config(materialized='table') }}
 {#-
     The churn risk signals of every customer active at each reference date D
     (int_churn_risk_reference_dates), measured with data up to D only, so the

@@ -1,3 +1,5 @@
+{#- A table, not a view: several models and data tests read it, and as a view each of them recomputed it (issue 14). -#}
+{{ config(materialized='table') }}
 {#-
     One row per lead created on or before the as-of date, with its conversion
     milestones and its last completed activity as of that date. Anything dated

@@ -1,11 +1,15 @@
 {#-
     The build that produced this warehouse: one row. build_id and built_at come
-    from the vars the build command passes (crmwh.build); a plain `dbt build`
-    gets build_id 'adhoc' and a null built_at, so it stays deterministic.
-    Quotes in the vars are doubled: a var can never break out of its literal.
+    from the environment variables CRM_BUILD_ID and CRM_BUILT_AT that the build
+    command sets (crmwh.build; env vars, not --vars: a changed --vars makes dbt
+    parse the whole project again, a changed env var only the files that read
+    it, this one). Without them the vars build_id and built_at are read; a
+    plain `dbt build` gets build_id 'adhoc' and a null built_at, so it stays
+    deterministic. Quotes are doubled: a value can never break out of its literal.
 -#}
-{%- set build_id = var('build_id', 'adhoc') | string | trim | replace("'", "''") -%}
-{%- set built_at = var('built_at', none) -%}
+{%- set build_id = env_var('CRM_BUILD_ID', '') | trim or var('build_id', 'adhoc') -%}
+{%- set build_id = build_id | string | trim | replace("'", "''") -%}
+{%- set built_at = env_var('CRM_BUILT_AT', '') | trim or var('built_at', none) -%}
 {%- if built_at is none or built_at | string | trim == '' -%}
     {%- set built_at_expression = 'cast(null as ' ~ dbt.type_timestamp() ~ ')' -%}
 {%- else -%}
