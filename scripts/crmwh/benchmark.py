@@ -332,12 +332,12 @@ def dag_order(manifest: dict[str, Any]) -> list[dict[str, Any]]:
 
 def duckdb_settings(database: Path, environ: dict[str, str] | None = None) -> dict[str, Any]:
     """The DuckDB settings of the floor, from the environment variables profiles.yml reads (same defaults):
-    CRM_DUCKDB_MEMORY_LIMIT ('8GB'), CRM_DUCKDB_TEMP_DIR (a folder next to the database file),
+    CRM_DUCKDB_MEMORY_LIMIT ('6GB'), CRM_DUCKDB_TEMP_DIR (a folder next to the database file),
     CRM_DUCKDB_PRESERVE_INSERTION_ORDER (false)."""
     env = os.environ if environ is None else environ
     preserve = env.get("CRM_DUCKDB_PRESERVE_INSERTION_ORDER", "false").strip().lower() in ("1", "true", "yes", "on")
     return {
-        "memory_limit": env.get("CRM_DUCKDB_MEMORY_LIMIT", "").strip() or "8GB",
+        "memory_limit": env.get("CRM_DUCKDB_MEMORY_LIMIT", "").strip() or "6GB",
         "temp_directory": env.get("CRM_DUCKDB_TEMP_DIR", "").strip() or str(database.with_name(database.name + ".tmp")),
         "preserve_insertion_order": preserve,
     }

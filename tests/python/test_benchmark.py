@@ -145,8 +145,13 @@ def test_phases_and_duckdb_settings(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="unknown phase"):
         benchmark.parse_phases("full,flour", build=False)
     database = tmp_path / "crm.duckdb"
+    # the floor's defaults are the profile's: dbt and the floor run under the same limits
+    profile = (benchmark.ROOT / "profiles.yml").read_text()
+    assert "env_var('CRM_DUCKDB_MEMORY_LIMIT', '6GB')" in profile
+    assert "env_var('CRM_DUCKDB_PRESERVE_INSERTION_ORDER', 'false')" in profile
+    assert "env_var('CRM_DUCKDB_PATH', 'warehouse/crm.duckdb') ~ '.tmp'" in profile
     assert benchmark.duckdb_settings(database, {}) == {
-        "memory_limit": "8GB",
+        "memory_limit": "6GB",
         "temp_directory": str(tmp_path / "crm.duckdb.tmp"),
         "preserve_insertion_order": False,
     }
