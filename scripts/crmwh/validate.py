@@ -4,13 +4,15 @@
 (console script ``crm-validate``):
 
 1. opens the DuckDB file read-only (it fails at once, exit 2, while a writer such as dbt holds it);
-2. for each suite of ``crmwh.expectations.SUITES`` reads the table, only the columns the
-   expectations name plus the suite's derived columns, into a pandas DataFrame and validates
-   it through the Great Expectations pandas datasource of an ephemeral context (Great
-   Expectations cannot validate a DuckDB file through its SQL datasource);
+2. defines every suite of ``crmwh.expectations.SUITES`` (reference values from ``Facts``, each
+   distinct query once), then reads each table once (``TableReads``: one query with the columns
+   the expectations of all its suites name plus their derived columns, shared by those suites,
+   dropped after the last) into a pandas DataFrame and validates each suite on it through the
+   Great Expectations pandas datasource of an ephemeral context (Great Expectations cannot
+   validate a DuckDB file through its SQL datasource);
 3. writes to the out folder ``summary.json`` and ``summary.md`` (pass/fail per expectation,
    unexpected counts, observed values; replaced atomically) and the Great Expectations data
-   docs ``data_docs/index.html`` (rebuilt on each run).
+   docs ``data_docs/index.html`` (rebuilt on each run, rendered once at its end).
 
 Reports never print a value of the warehouse: Great Expectations runs with
 ``exclude_unexpected_values`` (no unexpected-value lists), results are stripped of any list
