@@ -87,10 +87,15 @@ class Facts:
         self.con = con
         self.expected_build_id = expected_build_id
         self._rows: dict[str, int] = {}
+        self._scalars: dict[str, Any] = {}
 
     def scalar(self, sql: str) -> Any:
-        rows = self.con.execute(sql).fetchall()
-        return rows[0][0] if rows else None
+        """The first value of a query, memoised by its text: suites asking the same question (leads or
+        sessions to the as-of date, customers with a purchase) share one query of the read-only file."""
+        if sql not in self._scalars:
+            rows = self.con.execute(sql).fetchall()
+            self._scalars[sql] = rows[0][0] if rows else None
+        return self._scalars[sql]
 
     @functools.cached_property
     def relations(self) -> frozenset[str]:
@@ -605,6 +610,14 @@ def text_columns(facts: Facts) -> list[tuple[str, str, str]]:
     ).fetchall()
 
 
+def matches(column: str, pattern: str) -> str:
+    """SQL: the column matches the pattern. An email has an "@": the regular expression only runs on the
+    cells holding one (DuckDB evaluates a CASE branch on its rows only; an AND runs both sides on every row),
+    the same count for a fifth of the time."""
+    found = f"regexp_matches({column}, '{pattern}')"
+    return f"case when contains({column}, '@') then {found} else false end" if pattern == EMAIL_PATTERN else found
+
+
 def pii_counts(facts: Facts) -> list[tuple[str, int, int]]:
     """(schema.table.column, cells with an email-shaped text, cells with a phone-shaped text) of
     every text column the build wrote; one scan per table, no value leaves DuckDB."""
@@ -614,7 +627,7 @@ def pii_counts(facts: Facts) -> list[tuple[str, int, int]]:
     counts: list[tuple[str, int, int]] = []
     for (schema, table), columns in tables.items():
         cells = [
-            f"count(*) filter (where regexp_matches(\"{column}\", '{pattern}'))"
+            "count(*) filter (where " + matches(f'"{column}"', pattern) + ")"
             for column in columns
             for pattern in (EMAIL_PATTERN, PHONE_PATTERN)
         ]

@@ -4,13 +4,15 @@
 (console script ``crm-validate``):
 
 1. opens the DuckDB file read-only (it fails at once, exit 2, while a writer such as dbt holds it);
-2. for each suite of ``crmwh.expectations.SUITES`` reads the table, only the columns the
-   expectations name plus the suite's derived columns, into a pandas DataFrame and validates
-   it through the Great Expectations pandas datasource of an ephemeral context (Great
-   Expectations cannot validate a DuckDB file through its SQL datasource);
+2. defines every suite of ``crmwh.expectations.SUITES`` (reference values from ``Facts``, each
+   distinct query once), then reads each table once (``TableReads``: one query with the columns
+   the expectations of all its suites name plus their derived columns, shared by those suites,
+   dropped after the last) into a pandas DataFrame and validates each suite on it through the
+   Great Expectations pandas datasource of an ephemeral context (Great Expectations cannot
+   validate a DuckDB file through its SQL datasource);
 3. writes to the out folder ``summary.json`` and ``summary.md`` (pass/fail per expectation,
    unexpected counts, observed values; replaced atomically) and the Great Expectations data
-   docs ``data_docs/index.html`` (rebuilt on each run).
+   docs ``data_docs/index.html`` (rebuilt on each run, rendered once at its end).
 
 Reports never print a value of the warehouse: Great Expectations runs with
 ``exclude_unexpected_values`` (no unexpected-value lists), results are stripped of any list
@@ -165,14 +167,79 @@ def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return [row[0] for row in rows]
 
 
+class TableReads:
+    """Every read of a suite's frame goes through here: one query per table per validation run.
+
+    ``plan`` is given every suite of the run first; each table is then read once, with the union
+    of the columns (and derived columns) all its suites name, when its first suite asks for it,
+    shared by its later suites and dropped after its last one (one large frame in memory at a
+    time). A check frame (``Suite.query``) is its own query. ``queries`` counts the queries
+    issued per table (the seam the tests count reads through).
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.queries: dict[str, int] = {}
+        self._columns: dict[str, set[str]] = {}
+        self._derived: dict[str, dict[str, str]] = {}
+        self._uses: dict[str, int] = {}
+        self._frames: dict[str, pd.DataFrame] = {}
+        self._available: dict[str, list[str]] = {}
+
+    def plan(self, suites: list[Suite]) -> None:
+        for suite in suites:
+            if suite.query is not None:
+                continue
+            derived = self._derived.setdefault(suite.table, {})
+            if any(derived.get(name, expression) != expression for name, expression in suite.derived.items()):
+                continue  # a derived column of the same name but another expression: this suite reads alone
+            derived.update(suite.derived)
+            self._columns.setdefault(suite.table, set()).update(self._referenced(suite))
+            self._uses[suite.table] = self._uses.get(suite.table, 0) + 1
+
+    def available(self, table: str) -> list[str]:
+        if table not in self._available:
+            self._available[table] = table_columns(self.con, table)
+        return self._available[table]
+
+    def _referenced(self, suite: Suite) -> list[str]:
+        try:
+            available = self.available(suite.table)
+        except UnusableError:
+            return []  # reported when the suite asks for its frame
+        return referenced_columns(suite, available) or available[:1]
+
+    def _query(self, table: str, sql: str) -> pd.DataFrame:
+        self.queries[table] = self.queries.get(table, 0) + 1
+        return self.con.execute(sql).df()
+
+    def _select(self, table: str, wanted: list[str], derived: dict[str, str]) -> pd.DataFrame:
+        available = self.available(table)
+        select = [quote(name) for name in available if name in wanted]
+        select += [f"{expression} as {quote(name)}" for name, expression in derived.items() if name in wanted]
+        return self._query(table, f"select {', '.join(select)} from {table}")
+
+    def frame(self, suite: Suite) -> pd.DataFrame:
+        """The suite's frame: only the columns its expectations name, in table order, then derived ones."""
+        if suite.query is not None:
+            return self._query(suite.table, suite.query)
+        wanted = referenced_columns(suite, self.available(suite.table)) or self.available(suite.table)[:1]
+        planned = self._derived.get(suite.table, {})
+        if any(planned.get(name, expression) != expression for name, expression in suite.derived.items()):
+            return self._select(suite.table, wanted, suite.derived)
+        if suite.table not in self._frames:
+            everything = sorted(self._columns.get(suite.table, set()) | set(wanted))
+            self._frames[suite.table] = self._select(suite.table, everything, planned | suite.derived)
+        shared = self._frames[suite.table]
+        self._uses[suite.table] = self._uses.get(suite.table, 1) - 1
+        if self._uses[suite.table] <= 0:
+            del self._frames[suite.table]  # its last suite: free the memory
+        return shared if list(shared.columns) == wanted else shared[wanted]
+
+
 def read_frame(con: duckdb.DuckDBPyConnection, suite: Suite) -> pd.DataFrame:
-    if suite.query is not None:
-        return con.execute(suite.query).df()
-    available = table_columns(con, suite.table)
-    wanted = referenced_columns(suite, available) or available[:1]
-    select = [quote(name) for name in wanted if name in available]
-    select += [f"{expression} as {quote(name)}" for name, expression in suite.derived.items() if name in wanted]
-    return con.execute(f"select {', '.join(select)} from {suite.table}").df()
+    """One suite's frame, read on its own (what TableReads shares between the suites of a table)."""
+    return TableReads(con).frame(suite)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -260,21 +327,30 @@ def describe_result(result: Any) -> dict[str, Any]:
     }
 
 
-def run_suite(
-    context: Any, con: duckdb.DuckDBPyConnection, facts: Facts, name: str, factory: SuiteFactory
-) -> SuiteResult:
-    """Validate one suite; any error (missing table, bad expectation) is the suite's failure, not a crash."""
+def define_suite(facts: Facts, name: str, factory: SuiteFactory) -> tuple[Suite | None, SuiteResult]:
+    """The suite a factory defines from the warehouse's facts; an error is the suite's failure, not a crash."""
     started = time.monotonic()
     outcome = SuiteResult(name=name, table=name)
+    suite = None
     try:
         suite = factory(facts)
         outcome.table = suite.table
-        frame = read_frame(con, suite)
+    except Exception as error:  # reported in the summary; the run goes on
+        outcome.error = f"{type(error).__name__}: {error}".strip()
+    outcome.seconds = time.monotonic() - started
+    return suite, outcome
+
+
+def run_suite(context: Any, reads: TableReads, name: str, suite: Suite, outcome: SuiteResult) -> SuiteResult:
+    """Validate one suite on its (shared) frame; any error (missing table, bad expectation) is the suite's failure."""
+    started = time.monotonic()
+    try:
+        frame = reads.frame(suite)
         outcome.rows = len(frame)
         outcome.expectations = validate_frame(context, name, suite, frame)
     except Exception as error:  # reported in the summary; the run goes on
         outcome.error = f"{type(error).__name__}: {error}".strip()
-    outcome.seconds = round(time.monotonic() - started, 2)
+    outcome.seconds = round(outcome.seconds + time.monotonic() - started, 2)
     return outcome
 
 
@@ -290,13 +366,16 @@ def validate_frame(context: Any, name: str, suite: Suite, frame: pd.DataFrame) -
     result = checkpoint.run(batch_parameters={"dataframe": frame})
     described = [describe_result(item) for run in result.run_results.values() for item in run.results]
     if context.list_data_docs_sites():
-        # the docs are rendered from the stored results: store the sanitised ones, then render
+        # the docs are rendered once, at the end of the run, from the stored results: store the sanitised ones
         for key, run in result.run_results.items():
             context.validation_results_store.set(key, run)
-        docs = gx.checkpoint.UpdateDataDocsAction(name="data_docs")
-        docs._data_context = context
-        docs.run(checkpoint_result=result)
     return described
+
+
+def build_data_docs(context: Any) -> None:
+    """Render the data docs once for the whole run (every stored, sanitised result and every suite)."""
+    if context.list_data_docs_sites():
+        context.build_data_docs()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -480,7 +559,6 @@ def validate(
     context.data_sources.add_pandas("warehouse")
     with connect_read_only(warehouse) as con:
         facts = Facts(con, expected_build_id)
-        results = []
         # the built-in suites are named after their table (schema.name), but for the checks across tables
         # (check.*, which look at whatever the file holds); extra suites always run
         present = tables_in(con)
@@ -491,15 +569,22 @@ def validate(
         )
         for name in not_built:
             print(f"skip  {name}  (not in this build)", flush=True)
-        for name, factory in suites.items():
-            if name in not_built:
-                continue
-            result = run_suite(context, con, facts, name, factory)
+        # every suite is defined first, so that each table is read once for all the suites on it
+        defined = [
+            (name, *define_suite(facts, name, factory)) for name, factory in suites.items() if name not in not_built
+        ]
+        reads = TableReads(con)
+        reads.plan([suite for _, suite, _ in defined if suite is not None])
+        results = []
+        for name, suite, outcome in defined:
+            result = outcome if suite is None else run_suite(context, reads, name, suite, outcome)
+            result.seconds = round(result.seconds, 2)
             print(
                 f"{'pass' if result.success else 'FAIL'}  {name}  ({result.rows} rows, {result.seconds} s)", flush=True
             )
             results.append(result)
         summary = summarise(warehouse, build_id_of(con), results, unsuited_marts(con, results), not_built)
+    build_data_docs(context)
     write_summary(out, summary)
     mask_report_files(out)
     return summary

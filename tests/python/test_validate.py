@@ -181,6 +181,47 @@ def test_validation_refuses_a_missing_or_locked_warehouse(warehouse: Path, tmp_p
     assert "cannot open" in proc.stderr
 
 
+def test_each_table_is_read_once_for_all_its_suites(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two suites on one table share one query (the union of their columns), a check frame is its own query,
+    and the shared frame is dropped after its last suite. In process, on a five-row file: no build."""
+    import great_expectations.expectations as gxe
+
+    from crmwh import validate as crm_validate
+    from crmwh.expectations import Suite, equals
+
+    path = tmp_path / "tiny.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema marts")
+        con.execute("create table marts.t as select range as id, range * 2 as amount, 'x' as label from range(5)")
+    made: list[crm_validate.TableReads] = []
+
+    class CountingReads(crm_validate.TableReads):
+        def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+            super().__init__(con)
+            made.append(self)
+
+    monkeypatch.setattr(crm_validate, "TableReads", CountingReads)
+    suites = {
+        "test.amounts": lambda facts: Suite(
+            table="marts.t", expectations=[gxe.ExpectColumnValuesToBeBetween(column="amount", min_value=0)]
+        ),
+        "test.twice": lambda facts: Suite(
+            table="marts.t", derived={"twice": "id * 2"}, expectations=[equals("amount", "twice", "id * 2")]
+        ),
+        "check.rows": lambda facts: Suite(
+            table="check.rows",
+            query="select count(*) as rows from marts.t",
+            expectations=[gxe.ExpectColumnValuesToBeBetween(column="rows", min_value=5, max_value=5)],
+        ),
+    }
+    summary = crm_validate.validate(path, tmp_path / "out", suites, docs=False)
+    assert summary["success"], summary
+    assert [suite["rows"] for suite in summary["suites"]] == [5, 5, 1]
+    [reads] = made
+    assert reads.queries == {"marts.t": 1, "check.rows": 1}
+    assert reads._frames == {}, "the shared frame outlived its last suite"
+
+
 # ---------------------------------------------------------------------------------------------
 # Publishing
 
