@@ -90,7 +90,7 @@ def test_incremental_build_equals_full_build(generated_set: GeneratedSet, tmp_pa
     shutil.copyfile(generated_set.database, incremental)
     base_tables = [f"staging.{model}" for model in INCREMENTAL_MODELS]
     before = row_counts(incremental, base_tables)
-    results = run(incremental, raw_dir, tmp_path / "target_incremental", ["run", *SELECTION])
+    results = run(incremental, raw_dir, tmp_path / "target_incremental", ["build", *SELECTION])
     compiled = {r["unique_id"].rsplit(".", 1)[-1]: r.get("compiled_code") or "" for r in results}
     for model in INCREMENTAL_MODELS:  # the incremental branch ran (not a rebuild)
         assert "affected_keys" in compiled[model], model
@@ -99,7 +99,7 @@ def test_incremental_build_equals_full_build(generated_set: GeneratedSet, tmp_pa
         assert after[f"staging.base_crm__{table}"] - before[f"staging.base_crm__{table}"] == appended[table]
 
     full = tmp_path / "full.duckdb"
-    run(full, raw_dir, tmp_path / "target_full", ["run", *SELECTION])
+    run(full, raw_dir, tmp_path / "target_full", ["build", *SELECTION])
     tables = built_tables(full)
     assert set(base_tables) <= set(tables)
     assert "marts.fct_orders" in tables and "marts.rpt_web_conversion_monthly" in tables
