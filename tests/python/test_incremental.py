@@ -29,7 +29,6 @@ SELECTION = [
     *(f"+{model}" for model in INCREMENTAL_MODELS),
     "+fct_orders",
     "+fct_order_items",
-    "+fct_touchpoints",
     "+rpt_web_conversion_monthly",
     "path:seeds/lookups",
     "--exclude",
