@@ -12,7 +12,8 @@
     rows, so dedupe ranks and rejections are those of a full build.
 -#}
 {% macro incremental_raw_rows(table_name, key_column, raw_columns, extra_keys=none) -%}
-    {%- if is_incremental() -%}
+    {#- unit tests (no relation: this is none) take the full-build branch -#}
+    {%- if this is not none and is_incremental() -%}
     with
 
     raw_rows as (
