@@ -9,7 +9,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: build test install lint docs seeds-demo clean
+.PHONY: build build-incremental test install lint docs seeds-demo clean
 
 $(BIN)/dbt: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ install: $(BIN)/dbt
 ## Build the whole warehouse on the embedded DuckDB default (warehouse/crm.duckdb).
 build: install
 	$(BIN)/python -m crmwh.build
+
+## Incremental build: starts from a copy of the served warehouse, recomputes only the event rows
+## that are new (see README, "Incremental builds"); `make build` is the full refresh.
+build-incremental: install
+	$(BIN)/python -m crmwh.build --incremental
 
 ## Run every test: pytest (generator, oracle, dbt build on DuckDB and PostgreSQL, docs, lint), on
 ## TEST_WORKERS pytest-xdist workers; the groups of tests that share a build stay on one worker

@@ -57,6 +57,11 @@ build fails naming the table; one with more than half of its
 rows rejected is mostly rejected (dbt warning; validation fails it beyond max(10%, 10) rejected rows).
 The summary names reason codes and counts only, never a raw value.
 
+``--incremental`` starts the fresh file as a copy of the served warehouse (when there is one and it was
+made by a whole build; otherwise it says so and builds in full), so the incremental models (the event
+base models and what is built on them) only recompute the keys with new raw rows; everything else is
+as above. Without it every build starts from an empty file: a full build, which is the full refresh.
+
 With CRM_RAW_DIR set, the raw exports are read in place from that folder (CSV, or Parquet with
 CRM_RAW_FORMAT=parquet) and the demo seeds in seeds/raw are not loaded (no ``dbt seed`` step).
 """
@@ -432,10 +437,47 @@ def print_published(build: Build, served: Path) -> None:
     )
 
 
+def start_from_served(served: Path, fresh: Path) -> bool:
+    """--incremental: start the fresh build file as a copy of the served warehouse, so that dbt's
+    incremental models (is_incremental()) only add what is new; True when copied. Falls back to a full
+    build (a fresh empty file, the documented full refresh; False) when nothing is served, the served
+    file cannot be opened read-only, or it lacks a table of the whole warehouse (a --select build)."""
+    from crmwh.expectations import SUITES  # the tables every whole build makes
+
+    if not served.exists():
+        print(f"--incremental: no served warehouse at {served}; full build.", flush=True)
+        return False
+    try:
+        with duckdb.connect(str(served), read_only=True) as con:
+            rows = con.execute("select table_schema || '.' || table_name from information_schema.tables")
+            present = {row[0] for row in rows.fetchall()}
+    except duckdb.Error as error:
+        print(f"--incremental: cannot read {served} ({type(error).__name__}); full build.", flush=True)
+        return False
+    missing = sorted(name for name in SUITES if not name.startswith("check.") and name not in present)
+    if missing:
+        print(
+            f"--incremental: {served} is a partial build (no {', '.join(missing[:3])}"
+            f"{', ...' if len(missing) > 3 else ''}); full build.",
+            flush=True,
+        )
+        return False
+    shutil.copyfile(served, fresh)
+    print(f"--incremental: build starts from a copy of {served}.", flush=True)
+    return True
+
+
 def build_and_publish(
-    build: Build, served: Path, extra_dbt_args: list[str], validate: bool, select: list[str] | None = None
+    build: Build,
+    served: Path,
+    extra_dbt_args: list[str],
+    validate: bool,
+    select: list[str] | None = None,
+    incremental: bool = False,
 ) -> int:
     with build_slot(build) as dbt_path:
+        if incremental:
+            start_from_served(served, dbt_path)  # the file dbt builds into, before dbt opens it
         code = run_dbt_build(dbt_path, build, extra_dbt_args, select)
         wholly_rejected = print_data_quality(dbt_path) if dbt_path.exists() else []
         if code == 0:
@@ -463,14 +505,20 @@ def build_and_publish(
     return 0
 
 
-def build(served: Path, extra_dbt_args: list[str], validate: bool = True, select: list[str] | None = None) -> int:
+def build(
+    served: Path,
+    extra_dbt_args: list[str],
+    validate: bool = True,
+    select: list[str] | None = None,
+    incremental: bool = False,
+) -> int:
     served.parent.mkdir(parents=True, exist_ok=True)
     current = new_build(served.parent)
     print(f"Build {current.build_id}", flush=True)
     with build_lock(current):
         try:
             remove_stale_leftovers(current)
-            return build_and_publish(current, served, extra_dbt_args, validate, select)
+            return build_and_publish(current, served, extra_dbt_args, validate, select, incremental)
         finally:
             for leftover in (current.fresh, current.fresh.with_name(current.fresh.name + ".wal")):
                 leftover.unlink(missing_ok=True)  # gone already when published or kept as failed
@@ -499,12 +547,24 @@ def main(argv: list[str] | None = None) -> int:
         metavar="SELECTOR",
         help="build only these dbt selectors (and the build record), validate only the tables built",
     )
+    parser.add_argument(
+        "--incremental",
+        action="store_true",
+        help="start from a copy of the served warehouse: incremental models add only what is new (without it,"
+        " a fresh empty file: a full build, the full refresh)",
+    )
     parser.add_argument("dbt_args", nargs="*", help="extra arguments passed to dbt build (after --)")
     args = parser.parse_args(argv)
     with contextlib.suppress(ValueError):  # only the main thread can set it; then SIGTERM runs the cleanup
         signal.signal(signal.SIGTERM, _terminate)
     try:
-        return build(args.served.resolve(), args.dbt_args, validate=not args.no_validate, select=args.select)
+        return build(
+            args.served.resolve(),
+            args.dbt_args,
+            validate=not args.no_validate,
+            select=args.select,
+            incremental=args.incremental,
+        )
     except KeyboardInterrupt:
         return 130
 

@@ -315,6 +315,7 @@ GROUP_SECONDS = {
     "test_fx_rates.py": 185,
     "test_minimal_export.py": 110,
     "test_raw_files_in_place.py": 110,
+    "test_incremental.py": 180,
     "test_lineage.py": 105,
     "test_pii_free_text.py": 100,
     "test_raw_csv_errors.py": 85,

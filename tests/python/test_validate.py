@@ -308,3 +308,34 @@ def test_leftovers_of_killed_builds_are_removed_and_running_builds_kept(tmp_path
             left = sorted(path.name for path in tmp_path.iterdir())
         running.fresh.unlink()
     assert left == sorted([running.fresh.name, running.lock.name, current.lock.name])
+
+
+def test_incremental_build_starts_dbt_from_a_copy_of_the_served_whole_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--incremental: the file dbt opens (the slot) already holds the served warehouse; a partial served
+    file (a --select build: a mart missing) or none means dbt starts from an empty file (a full build)."""
+    from crmwh.expectations import SUITES
+
+    served = tmp_path / "crm.duckdb"
+    with duckdb.connect(str(served)) as con:
+        for name in (name for name in SUITES if not name.startswith("check.")):
+            schema, table = name.split(".")
+            con.execute(f"create schema if not exists {schema}")
+            con.execute(f"create table {schema}.{table} as select 1 as marker")
+    seen: list[bytes | None] = []
+
+    def fake_dbt(dbt_path: Path, *_args: object) -> int:
+        seen.append(dbt_path.read_bytes() if dbt_path.exists() else None)
+        return 1  # stop there: nothing is published
+
+    monkeypatch.setattr(crm_build, "run_dbt_build", fake_dbt)
+    assert crm_build.build(served, [], incremental=True) == 1
+    assert seen[-1] == served.read_bytes()
+    assert crm_build.build(served, [], incremental=False) == 1
+    assert seen[-1] is None
+    with duckdb.connect(str(served)) as con:
+        con.execute("drop table marts.fct_orders")
+    assert crm_build.build(served, [], incremental=True) == 1
+    assert seen[-1] is None, "a partial served file must not be the base of an incremental build"
+    assert not list(tmp_path.glob("build-*")) and not (tmp_path / crm_build.SLOT_NAME).exists()

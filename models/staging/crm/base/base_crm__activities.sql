@@ -7,11 +7,12 @@
     'activity_id', 'activity_type', 'rep_id', 'lead_id', 'customer_id', 'opportunity_id', 'subject',
     'scheduled_at', 'completed_at', 'created_at',
 ] -%}
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='raw_key', on_schema_change='fail') }}
 with
 
 source as (
 
-    select * from {{ raw_source('activities') }}
+    {{ incremental_raw_rows('activities', 'activity_id', raw_columns) }}
 
 ),
 

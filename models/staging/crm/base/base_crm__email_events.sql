@@ -1,10 +1,11 @@
 {#- Every raw email event row, typed, with the reason it is rejected (null when accepted). -#}
 {%- set raw_columns = ['event_id', 'campaign_id', 'customer_id', 'recipient_email', 'event_type', 'event_at'] -%}
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='raw_key', on_schema_change='fail') }}
 with
 
 source as (
 
-    select * from {{ raw_source('email_events') }}
+    {{ incremental_raw_rows('email_events', 'event_id', raw_columns) }}
 
 ),
 

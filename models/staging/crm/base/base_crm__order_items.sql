@@ -1,10 +1,24 @@
 {#- Every raw order line, typed, with the reason it is rejected (null when accepted). -#}
 {%- set raw_columns = ['order_item_id', 'order_id', 'product_id', 'quantity', 'unit_price'] -%}
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='raw_key', on_schema_change='fail') }}
+{#- Held accepted lines whose order is no longer accepted (a new version of it was rejected). -#}
+{%- set orders_no_longer_accepted -%}
+        select held_lines.raw_key
+
+        from {{ this }} as held_lines
+
+        left join {{ ref('base_crm__orders') }} as accepted_orders
+            on held_lines.order_id = accepted_orders.order_id
+            and accepted_orders.rejection_reason is null
+
+        where held_lines.rejection_reason is null
+            and accepted_orders.order_id is null
+{%- endset -%}
 with
 
 source as (
 
-    select * from {{ raw_source('order_items') }}
+    {{ incremental_raw_rows('order_items', 'order_item_id', raw_columns, extra_keys=orders_no_longer_accepted) }}
 
 ),
 

@@ -3,11 +3,12 @@
     'order_id', 'customer_id', 'ordered_at', 'status', 'channel', 'currency', 'discount_amount', 'sales_rep_id',
     'updated_at',
 ] -%}
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='raw_key', on_schema_change='fail') }}
 with
 
 source as (
 
-    select * from {{ raw_source('orders') }}
+    {{ incremental_raw_rows('orders', 'order_id', raw_columns) }}
 
 ),
 

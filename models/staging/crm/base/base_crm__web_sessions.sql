@@ -7,11 +7,12 @@
     'session_id', 'visitor_id', 'customer_id', 'started_at', 'source', 'medium', 'campaign_id', 'landing_page',
     'pageviews', 'duration_seconds', 'device', 'lead_id',
 ] -%}
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='raw_key', on_schema_change='fail') }}
 with
 
 source as (
 
-    select * from {{ raw_source('web_sessions') }}
+    {{ incremental_raw_rows('web_sessions', 'session_id', raw_columns) }}
 
 ),
 
