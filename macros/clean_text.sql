@@ -10,9 +10,16 @@
 -#}
 {% macro clean_text(column, mask_pii=false) -%}
     {%- set cleaned = "regexp_replace(trim(" ~ nfc_normalize(strip_control_characters(column)) ~ "), '\\s+', ' ', 'g')" -%}
-    {%- if mask_pii -%}
-        nullif({{ mask_pii_text(cleaned) }}, '')
-    {%- else -%}
-        nullif({{ cleaned }}, '')
-    {%- endif -%}
+    {#- Fast path: printable ASCII words with single spaces between them are already clean (and, without a
+        digit or an @, hold no email or phone), so the value is returned as it is; anything else takes the
+        full path. Same result, one pattern match instead of the replaces for the usual clean id or name. -#}
+    {%- set word = '[!-/:-?A-~]+' if mask_pii else '[!-~]+' -%}
+    case
+        when {{ regex_matches(column, '^' ~ word ~ '( ' ~ word ~ ')*$') }} then {{ column }}
+        {%- if mask_pii %}
+        else nullif({{ mask_pii_text(cleaned) }}, '')
+        {%- else %}
+        else nullif({{ cleaned }}, '')
+        {%- endif %}
+    end
 {%- endmacro %}

@@ -13,5 +13,12 @@
     {%- if mask_pii -%}
         {%- set text = mask_pii_text(text) -%}
     {%- endif -%}
-    nullif(regexp_replace(lower(trim({{ text }})), '[\s_-]+', '_', 'g'), '')
+    {#- Fast path: ASCII words joined by single spaces, hyphens or underscores (and, without a digit, no
+        phone) fold to the lower-case value with each separator an underscore. Anything else takes the full path. -#}
+    {%- set word = '[A-Za-z]+' if mask_pii else '[A-Za-z0-9]+' -%}
+    case
+        when {{ regex_matches(column, '^' ~ word ~ '([ _-]' ~ word ~ ')*$') }}
+            then lower(replace(replace({{ column }}, ' ', '_'), '-', '_'))
+        else nullif(regexp_replace(lower(trim({{ text }})), '[\s_-]+', '_', 'g'), '')
+    end
 {%- endmacro %}

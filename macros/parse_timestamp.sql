@@ -32,7 +32,11 @@
             else 0
         end
     {%- endset -%}
+    {#- Fast path: ISO 8601 with seconds (optionally T and Z) or a bare date, the shape nearly every
+        export writes, needs no reordering and no offset: one pattern match and the cast. -#}
     case
+        when {{ regex_matches(column, '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}:[0-9]{2}Z?)?$') }}
+            then {{ try_cast_timestamp("replace(replace(" ~ column ~ ", 'T', ' '), 'Z', '')") }}
         when {{ regex_matches(iso, '^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}( [0-9]{1,2}:[0-9]{2}:[0-9]{2}([.][0-9]{1,6})?)?$') }}
             then {{ dbt.dateadd('minute', '-1 * (' ~ offset_minutes ~ ')', try_cast_timestamp(iso)) }}
     end

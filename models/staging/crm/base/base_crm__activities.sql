@@ -63,7 +63,7 @@ typed as (
         nullif(trim(completed_at), '') as raw_completed_at,
         {{ clean_text('activity_id') }} as raw_key,
         {{ row_fingerprint(raw_columns) }} as raw_row_hash,
-        {{ raw_values_text(raw_columns) }} as raw_values
+        {{ kept_raw_columns(raw_columns) }}
 
     from source
 
@@ -149,7 +149,7 @@ final as (
         scheduled_at,
         completed_at,
         created_at,
-        {{ rejection_columns('rejection') }}
+        {{ rejection_columns('rejection', raw_columns) }}
 
     from referenced
 

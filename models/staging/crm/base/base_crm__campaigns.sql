@@ -38,7 +38,7 @@ typed as (
         nullif(trim(end_date), '') as raw_end_date,
         {{ clean_text('campaign_id') }} as raw_key,
         {{ row_fingerprint(raw_columns) }} as raw_row_hash,
-        {{ raw_values_text(raw_columns) }} as raw_values
+        {{ kept_raw_columns(raw_columns) }}
 
     from source
 
@@ -93,7 +93,7 @@ final as (
         budget_amount,
         currency_code,
         updated_at,
-        {{ rejection_columns('deduped_issue') }}
+        {{ rejection_columns('deduped_issue', raw_columns) }}
 
     from deduplicated
 

@@ -33,7 +33,7 @@ typed as (
         {{ normalize_label('client') }} as client_label,
         {{ clean_text('login_id') }} as raw_key,
         {{ row_fingerprint(raw_columns) }} as raw_row_hash,
-        {{ raw_values_text(raw_columns) }} as raw_values
+        {{ kept_raw_columns(raw_columns) }}
 
     from source
 
@@ -91,7 +91,7 @@ final as (
         rep_id,
         logged_in_at,
         client_type,
-        {{ rejection_columns('rejection') }}
+        {{ rejection_columns('rejection', raw_columns) }}
 
     from referenced
 

@@ -46,7 +46,7 @@ typed as (
         nullif(trim(birth_date), '') as raw_birth_date,
         {{ clean_text('customer_id') }} as raw_key,
         {{ row_fingerprint(raw_columns) }} as raw_row_hash,
-        {{ raw_values_text(raw_columns, pii_columns=['email', 'phone']) }} as raw_values
+        {{ kept_raw_columns(raw_columns) }}
 
     from source
 
@@ -124,7 +124,7 @@ final as (
         owner_rep_id,
         created_at,
         updated_at,
-        {{ rejection_columns('rejection') }}
+        {{ rejection_columns('rejection', raw_columns, pii_columns=['email', 'phone']) }}
 
     from referenced
 

@@ -38,7 +38,7 @@ typed as (
         {{ parse_timestamp('event_at') }} as event_at,
         {{ clean_text('event_id') }} as raw_key,
         {{ row_fingerprint(raw_columns) }} as raw_row_hash,
-        {{ raw_values_text(raw_columns, pii_columns=['recipient_email']) }} as raw_values
+        {{ kept_raw_columns(raw_columns) }}
 
     from source
 
@@ -105,7 +105,7 @@ final as (
         recipient_email_hash,
         event_type,
         event_at,
-        {{ rejection_columns('rejection') }}
+        {{ rejection_columns('rejection', raw_columns, pii_columns=['recipient_email']) }}
 
     from referenced
 

@@ -30,7 +30,7 @@ typed as (
                 then coalesce({{ clean_text('currency') }}, '') || '|' || coalesce({{ clean_text('rate_date') }}, '')
         end as raw_key,
         {{ row_fingerprint(raw_columns) }} as raw_row_hash,
-        {{ raw_values_text(raw_columns) }} as raw_values
+        {{ kept_raw_columns(raw_columns) }}
 
     from source
 
@@ -70,7 +70,7 @@ final as (
         rate_date,
         currency_code,
         rate_to_usd,
-        {{ rejection_columns('deduped_issue') }}
+        {{ rejection_columns('deduped_issue', raw_columns) }}
 
     from deduplicated
 

@@ -41,7 +41,7 @@ typed as (
         {{ normalize_label('reason', mask_pii=true) }} as event_reason,
         {{ clean_text('pool_event_id') }} as raw_key,
         {{ row_fingerprint(raw_columns) }} as raw_row_hash,
-        {{ raw_values_text(raw_columns) }} as raw_values
+        {{ kept_raw_columns(raw_columns) }}
 
     from source
 
@@ -107,7 +107,7 @@ final as (
         rep_id,
         event_at,
         event_reason,
-        {{ rejection_columns('rejection') }}
+        {{ rejection_columns('rejection', raw_columns) }}
 
     from referenced
 

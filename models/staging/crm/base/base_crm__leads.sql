@@ -57,7 +57,7 @@ typed as (
         nullif(trim(converted_at), '') as raw_converted_at,
         {{ clean_text('lead_id') }} as raw_key,
         {{ row_fingerprint(raw_columns) }} as raw_row_hash,
-        {{ raw_values_text(raw_columns, pii_columns=['email', 'phone']) }} as raw_values
+        {{ kept_raw_columns(raw_columns) }}
 
     from source
 
@@ -143,7 +143,7 @@ final as (
         converted_customer_id,
         converted_at,
         updated_at,
-        {{ rejection_columns('rejection') }}
+        {{ rejection_columns('rejection', raw_columns, pii_columns=['email', 'phone']) }}
 
     from referenced
 

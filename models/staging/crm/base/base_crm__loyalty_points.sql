@@ -37,7 +37,7 @@ typed as (
         {{ parse_timestamp('txn_at') }} as txn_at,
         {{ clean_text('points_txn_id') }} as raw_key,
         {{ row_fingerprint(raw_columns) }} as raw_row_hash,
-        {{ raw_values_text(raw_columns) }} as raw_values
+        {{ kept_raw_columns(raw_columns) }}
 
     from source
 
@@ -108,7 +108,7 @@ final as (
         txn_type,
         points,
         txn_at,
-        {{ rejection_columns('rejection') }}
+        {{ rejection_columns('rejection', raw_columns) }}
 
     from referenced
 

@@ -69,7 +69,7 @@ typed as (
         nullif(trim(stage_probability), '') as raw_stage_probability,
         {{ clean_text('opportunity_id') }} as raw_key,
         {{ row_fingerprint(raw_columns) }} as raw_row_hash,
-        {{ raw_values_text(raw_columns) }} as raw_values
+        {{ kept_raw_columns(raw_columns) }}
 
     from source
 
@@ -171,7 +171,7 @@ final as (
         lost_reason,
         stage_probability_pct,
         updated_at,
-        {{ rejection_columns('rejection') }}
+        {{ rejection_columns('rejection', raw_columns) }}
 
     from referenced
 

@@ -40,7 +40,7 @@ typed as (
         {{ clean_text('changed_by_rep_id') }} as changed_by_rep_id,
         {{ clean_text('stage_history_id') }} as raw_key,
         {{ row_fingerprint(raw_columns) }} as raw_row_hash,
-        {{ raw_values_text(raw_columns) }} as raw_values
+        {{ kept_raw_columns(raw_columns) }}
 
     from source
 
@@ -105,7 +105,7 @@ final as (
         stage_name,
         entered_at,
         changed_by_rep_id,
-        {{ rejection_columns('rejection') }}
+        {{ rejection_columns('rejection', raw_columns) }}
 
     from referenced
 

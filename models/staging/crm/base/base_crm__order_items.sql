@@ -44,7 +44,7 @@ typed as (
         {{ parse_number('unit_price') }} as unit_price,
         {{ clean_text('order_item_id') }} as raw_key,
         {{ row_fingerprint(raw_columns) }} as raw_row_hash,
-        {{ raw_values_text(raw_columns) }} as raw_values
+        {{ kept_raw_columns(raw_columns) }}
 
     from source
 
@@ -104,7 +104,7 @@ final as (
         product_id,
         quantity,
         unit_price,
-        {{ rejection_columns('rejection') }}
+        {{ rejection_columns('rejection', raw_columns) }}
 
     from referenced
 

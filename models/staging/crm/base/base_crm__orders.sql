@@ -58,7 +58,7 @@ typed as (
         {{ parse_number('discount_amount') }} as parsed_discount_amount,
         {{ clean_text('order_id') }} as raw_key,
         {{ row_fingerprint(raw_columns) }} as raw_row_hash,
-        {{ raw_values_text(raw_columns) }} as raw_values
+        {{ kept_raw_columns(raw_columns) }}
 
     from source
 
@@ -203,7 +203,7 @@ final as (
         discount_amount,
         sales_rep_id,
         updated_at,
-        {{ rejection_columns('rejection') }}
+        {{ rejection_columns('rejection', raw_columns) }}
 
     from referenced
 

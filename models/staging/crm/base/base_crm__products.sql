@@ -38,7 +38,7 @@ typed as (
         nullif(trim(unit_cost), '') as raw_unit_cost,
         {{ clean_text('product_id') }} as raw_key,
         {{ row_fingerprint(raw_columns) }} as raw_row_hash,
-        {{ raw_values_text(raw_columns) }} as raw_values
+        {{ kept_raw_columns(raw_columns) }}
 
     from source
 
@@ -86,7 +86,7 @@ final as (
         currency_code,
         launched_at,
         updated_at,
-        {{ rejection_columns('deduped_issue') }}
+        {{ rejection_columns('deduped_issue', raw_columns) }}
 
     from deduplicated
 

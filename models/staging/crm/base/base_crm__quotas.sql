@@ -34,7 +34,7 @@ typed as (
                 then coalesce({{ clean_text('rep_id') }}, '') || '|' || coalesce({{ clean_text('quota_month') }}, '')
         end as raw_key,
         {{ row_fingerprint(raw_columns) }} as raw_row_hash,
-        {{ raw_values_text(raw_columns) }} as raw_values
+        {{ kept_raw_columns(raw_columns) }}
 
     from source
 
@@ -94,7 +94,7 @@ final as (
         quota_amount,
         currency_code,
         updated_at,
-        {{ rejection_columns('rejection') }}
+        {{ rejection_columns('rejection', raw_columns) }}
 
     from referenced
 

@@ -32,7 +32,7 @@ typed as (
         nullif(trim(updated_at), '') as raw_updated_at,
         {{ clean_text('rep_id') }} as raw_key,
         {{ row_fingerprint(raw_columns) }} as raw_row_hash,
-        {{ raw_values_text(raw_columns, pii_columns=['email']) }} as raw_values
+        {{ kept_raw_columns(raw_columns) }}
 
     from source
 
@@ -123,7 +123,7 @@ final as (
         hire_date,
         employment_status,
         updated_at,
-        {{ rejection_columns('rejection') }}
+        {{ rejection_columns('rejection', raw_columns, pii_columns=['email']) }}
 
     from referenced
 

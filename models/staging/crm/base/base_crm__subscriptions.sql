@@ -55,7 +55,7 @@ typed as (
         nullif(trim(cancelled_at), '') as raw_cancelled_at,
         {{ clean_text('subscription_id') }} as raw_key,
         {{ row_fingerprint(raw_columns) }} as raw_row_hash,
-        {{ raw_values_text(raw_columns) }} as raw_values
+        {{ kept_raw_columns(raw_columns) }}
 
     from source
 
@@ -186,7 +186,7 @@ final as (
         cancelled_at,
         cancel_reason,
         updated_at,
-        {{ rejection_columns('rejection') }}
+        {{ rejection_columns('rejection', raw_columns) }}
 
     from renewals_checked
 

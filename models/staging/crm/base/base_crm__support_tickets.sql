@@ -60,7 +60,7 @@ typed as (
         {{ parse_integer('reopened_count') }} as parsed_reopened_count,
         {{ clean_text('ticket_id') }} as raw_key,
         {{ row_fingerprint(raw_columns) }} as raw_row_hash,
-        {{ raw_values_text(raw_columns) }} as raw_values
+        {{ kept_raw_columns(raw_columns) }}
 
     from source
 
@@ -155,7 +155,7 @@ final as (
         reopened_count,
         assignee_rep_id,
         updated_at,
-        {{ rejection_columns('rejection') }}
+        {{ rejection_columns('rejection', raw_columns) }}
 
     from referenced
 

@@ -52,7 +52,7 @@ typed as (
         {{ clean_text('comment', mask_pii=true) }} as comment,  -- noqa: RF04
         {{ clean_text('response_id') }} as raw_key,
         {{ row_fingerprint(raw_columns) }} as raw_row_hash,
-        {{ raw_values_text(raw_columns) }} as raw_values
+        {{ kept_raw_columns(raw_columns) }}
 
     from source
 
@@ -147,7 +147,7 @@ final as (
         case when survey_type = 'ces' then scale_min end as ces_scale_min,
         case when survey_type = 'ces' then scale_max end as ces_scale_max,
         comment,
-        {{ rejection_columns('rejection') }}
+        {{ rejection_columns('rejection', raw_columns) }}
 
     from referenced
 

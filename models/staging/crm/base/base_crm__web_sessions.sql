@@ -59,7 +59,7 @@ typed as (
         nullif(trim(duration_seconds), '') as raw_duration_seconds,
         {{ clean_text('session_id') }} as raw_key,
         {{ row_fingerprint(raw_columns) }} as raw_row_hash,
-        {{ raw_values_text(raw_columns) }} as raw_values
+        {{ kept_raw_columns(raw_columns) }}
 
     from source
 
@@ -144,7 +144,7 @@ final as (
         duration_seconds,
         device_type,
         lead_id,
-        {{ rejection_columns('rejection') }}
+        {{ rejection_columns('rejection', raw_columns) }}
 
     from referenced
 
