@@ -539,7 +539,9 @@ def connect_read_only(warehouse: Path) -> duckdb.DuckDBPyConnection:
     if not warehouse.is_file():
         raise UnusableError(f"no warehouse file at {warehouse}")
     try:
-        return duckdb.connect(str(warehouse), read_only=True)
+        # the profile's memory limit (profiles.yml, README "Configuration"): DuckDB's own default is 80% of RAM
+        memory_limit = os.environ.get("CRM_DUCKDB_MEMORY_LIMIT", "").strip() or "6GB"
+        return duckdb.connect(str(warehouse), read_only=True, config={"memory_limit": memory_limit})
     except duckdb.Error as error:
         raise UnusableError(f"cannot open {warehouse} read-only (is a build writing it?): {error}") from error
 
