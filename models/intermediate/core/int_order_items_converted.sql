@@ -1,5 +1,16 @@
-{#- A table, not a view: several models and data tests read it, and as a view each of them recomputed it (issue 14). -#}
-{{ config(materialized='table') }}
+{#-
+    Incremental (issue 14; DECISIONLOG "Scale: incremental order lines"): the pre-hook deletes the held
+    lines of every order to recompute (order_lines_to_recompute: a line's order, item, product or rate
+    changed or is gone, or the order has a line not held yet); the model then appends the lines of the
+    orders with accepted lines no longer held, which after the delete are exactly those orders. A full
+    build (or --full-refresh) computes every line. The three *_row_hash columns are what the next
+    build compares; line_fingerprint is what fct_order_items compares.
+-#}
+{{ config(
+    materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+    pre_hook="{{ delete_groups_to_recompute('order_id', order_lines_to_recompute(this, ref('stg_crm__orders'), "
+        ~ "ref('stg_crm__order_items'), ref('stg_crm__products'), ref('int_fx_rates_daily'))) }}",
+) }}
 {#-
     One row per order line of an accepted order, with its amounts in the order
     currency and in the reporting currency at the rate of the order date.
@@ -30,6 +41,13 @@ with
 order_items as (
 
     select * from {{ ref('stg_crm__order_items') }}
+
+    {% if is_incremental() -%}
+    -- after the pre-hook: the orders with an accepted line not held
+    where order_id in (
+        {{ groups_with_rows_not_held(ref('stg_crm__order_items'), this, 'order_id', 'order_item_id') | indent(8) }}
+    )
+    {%- endif %}
 
 ),
 
@@ -70,7 +88,10 @@ order_lines as (
         {{ round_money('order_items.quantity * order_items.unit_price') }} as gross_amount,
         orders.discount_amount as order_discount_amount,
         products.unit_cost,
-        products.currency_code as cost_currency_code
+        products.currency_code as cost_currency_code,
+        orders.raw_row_hash as order_row_hash,
+        order_items.raw_row_hash as item_row_hash,
+        products.raw_row_hash as product_row_hash
 
     from order_items
 
@@ -145,6 +166,9 @@ converted as (
         discount_allocated.unit_cost,
         {{ round_money('discount_allocated.quantity * discount_allocated.unit_cost') }} as cost_amount,
         discount_allocated.remainder_rank,
+        discount_allocated.order_row_hash,
+        discount_allocated.item_row_hash,
+        discount_allocated.product_row_hash,
         order_fx.rate_to_reporting as fx_rate_to_reporting,
         cost_fx.rate_to_reporting as cost_fx_rate_to_reporting,
         {{ round_money('discount_allocated.gross_amount * order_fx.rate_to_reporting') }}
@@ -230,7 +254,13 @@ final as (
         cast(case when is_revenue_order then net_amount_reporting else 0 end as numeric(18, 2))
             as net_revenue_reporting,
         cast(case when is_revenue_order then net_amount_reporting - cost_reporting else 0 end as numeric(18, 2))
-            as gross_margin_reporting
+            as gross_margin_reporting,
+        order_row_hash,
+        item_row_hash,
+        product_row_hash,
+        {{ row_fingerprint([
+            'order_row_hash', 'item_row_hash', 'product_row_hash', 'fx_rate_to_reporting', 'cost_fx_rate_to_reporting',
+        ]) }} as line_fingerprint
 
     from net_amounts
 

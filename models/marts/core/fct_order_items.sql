@@ -1,8 +1,27 @@
+{#-
+    Incremental (issue 14; DECISIONLOG "Scale: incremental order lines"): the pre-hook deletes the held
+    lines of every order whose set of (order_item_id, line_fingerprint) differs from
+    int_order_items_converted's (a line changed, arrived or left); the model then appends the lines of
+    the orders with a line no longer held, which after the delete are exactly those orders. A full
+    build (or --full-refresh) copies every line.
+-#}
+{{ config(
+    materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+    pre_hook="{{ delete_groups_to_recompute('order_id', fingerprinted_rows_to_recompute("
+        ~ "this, ref('int_order_items_converted'), 'order_id', 'order_item_id', 'line_fingerprint')) }}",
+) }}
 with
 
 order_items_converted as (
 
     select * from {{ ref('int_order_items_converted') }}
+
+    {% if is_incremental() -%}
+    -- after the pre-hook: the orders with a line not held
+    where order_id in (
+        {{ groups_with_rows_not_held(ref('int_order_items_converted'), this, 'order_id', 'order_item_id') | indent(8) }}
+    )
+    {%- endif %}
 
 ),
 
@@ -37,7 +56,8 @@ final as (
         cast(net_amount_reporting as numeric(18, 2)) as net_amount_reporting,
         cast(cost_reporting as numeric(18, 2)) as cost_reporting,
         cast(net_revenue_reporting as numeric(18, 2)) as net_revenue_reporting,
-        cast(gross_margin_reporting as numeric(18, 2)) as gross_margin_reporting
+        cast(gross_margin_reporting as numeric(18, 2)) as gross_margin_reporting,
+        cast(line_fingerprint as {{ dbt.type_string() }}) as line_fingerprint
 
     from order_items_converted
 

@@ -13,7 +13,8 @@ accepted as (
         order_id,
         product_id,
         quantity,
-        unit_price
+        unit_price,
+        raw_row_hash
 
     from base
 

@@ -19,7 +19,8 @@ accepted as (
         currency_code,
         discount_amount,
         sales_rep_id,
-        updated_at
+        updated_at,
+        raw_row_hash
 
     from base
 

@@ -18,7 +18,8 @@ accepted as (
         unit_cost,
         currency_code,
         launched_at,
-        updated_at
+        updated_at,
+        raw_row_hash
 
     from base
 
