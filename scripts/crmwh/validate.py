@@ -79,6 +79,8 @@ WITHHELD = "<withheld>"
 # A table of more rows than this is validated in chunks of this many rows (TableReads.in_chunks):
 # memory is bounded by the chunk, not the table (DECISIONLOG "Scale: validation in bounded memory").
 CHUNK_ROWS = 500_000
+# DuckDB's memory_limit of the validation at most (validation_memory_limit).
+VALIDATION_MEMORY_CAP = "1GB"
 # Expectations whose result is a sum over rows, each row judged alone: validated chunk by chunk,
 # their counts added up (merge_row_counts). Any other expectation (row count, uniqueness, sums,
 # min/max, or one of an extra suite not listed here) sees every row of its columns at once.
@@ -739,13 +741,30 @@ def mask_report_files(out: Path) -> int:
 # Command
 
 
+def validation_memory_limit() -> str:
+    """DuckDB's memory_limit for the validation: the profile's (CRM_DUCKDB_MEMORY_LIMIT, default 6GB; DuckDB's
+    own default is 80% of RAM), at most VALIDATION_MEMORY_CAP. The validation streams tables and runs counts
+    and scans, which need little; beyond that DuckDB's memory is its cache of the blocks it read, which grows
+    to the limit on a large warehouse."""
+    profile = os.environ.get("CRM_DUCKDB_MEMORY_LIMIT", "").strip() or "6GB"
+    size = _size_bytes(profile)
+    return profile if size is None or size <= _size_bytes(VALIDATION_MEMORY_CAP) else VALIDATION_MEMORY_CAP
+
+
+def _size_bytes(size: str) -> float | None:
+    """A DuckDB size setting (``6GB``, ``512MiB``) in bytes; None when it is not one of those shapes."""
+    found = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)\s*([KMGT]?)(i?)B", size.strip(), flags=re.IGNORECASE)
+    if not found:
+        return None
+    number, unit, binary = found.groups()
+    return float(number) * (1024 if binary else 1000) ** ("KMGT".find(unit.upper()) + 1) if unit else float(number)
+
+
 def connect_read_only(warehouse: Path) -> duckdb.DuckDBPyConnection:
     if not warehouse.is_file():
         raise UnusableError(f"no warehouse file at {warehouse}")
     try:
-        # the profile's memory limit (profiles.yml, README "Configuration"): DuckDB's own default is 80% of RAM
-        memory_limit = os.environ.get("CRM_DUCKDB_MEMORY_LIMIT", "").strip() or "6GB"
-        return duckdb.connect(str(warehouse), read_only=True, config={"memory_limit": memory_limit})
+        return duckdb.connect(str(warehouse), read_only=True, config={"memory_limit": validation_memory_limit()})
     except duckdb.Error as error:
         raise UnusableError(f"cannot open {warehouse} read-only (is a build writing it?): {error}") from error
 

@@ -410,3 +410,16 @@ def test_a_large_table_is_validated_in_chunks_with_the_results_of_one_frame(
     for chunk_rows in (2048, 1000):
         assert validated(chunk_rows, f"chunks{chunk_rows}") == whole
         assert made[-1].queries == {"marts.t": 2}, "the chunks' stream and the whole-table expectations' columns"
+
+
+@pytest.mark.parametrize(
+    ("profile", "validation"),
+    [("", "1GB"), ("6GB", "1GB"), ("2GiB", "1GB"), ("1GB", "1GB"), ("512MB", "512MB"), ("900MiB", "900MiB")],
+)
+def test_validation_memory_limit_is_the_profiles_at_most_the_cap(
+    profile: str, validation: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crmwh import validate as crm_validate
+
+    monkeypatch.setenv("CRM_DUCKDB_MEMORY_LIMIT", profile)
+    assert crm_validate.validation_memory_limit() == validation
