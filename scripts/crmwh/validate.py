@@ -9,7 +9,12 @@
    the expectations of all its suites name plus their derived columns, shared by those suites,
    dropped after the last) into a pandas DataFrame and validates each suite on it through the
    Great Expectations pandas datasource of an ephemeral context (Great Expectations cannot
-   validate a DuckDB file through its SQL datasource);
+   validate a DuckDB file through its SQL datasource). A table of more than ``CHUNK_ROWS`` rows
+   is never read whole: its row-wise expectations (``ROW_WISE``: values between, in set, not
+   null, regex, column pairs) are validated on chunks of it streamed from one query and their
+   counts added up, its other expectations (row counts, uniqueness, sums, min/max) on every row
+   of only their columns; the results are those of the whole table (``validate_chunks``).
+   DuckDB's memory limit here is the profile's, at most ``VALIDATION_MEMORY_CAP``;
 3. writes to the out folder ``summary.json`` and ``summary.md`` (pass/fail per expectation,
    unexpected counts, observed values; replaced atomically) and the Great Expectations data
    docs ``data_docs/index.html`` (rebuilt on each run, rendered once at its end).
