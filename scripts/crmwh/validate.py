@@ -266,7 +266,7 @@ class TableReads:
 
     def _query(self, table: str, sql: str) -> pd.DataFrame:
         self.queries[table] = self.queries.get(table, 0) + 1
-        return self.con.execute(sql).df()
+        return vectorisable(self.con.execute(sql).df())
 
     def _select_sql(self, table: str, wanted: list[str], derived: dict[str, str]) -> str:
         available = self.available(table)
@@ -307,7 +307,7 @@ class TableReads:
         try:
             while len(fetched := stream.fetch_df_chunk(vectors)):
                 for start in range(0, len(fetched), self.chunk_rows):
-                    yield fetched.iloc[start : start + self.chunk_rows]
+                    yield vectorisable(fetched.iloc[start : start + self.chunk_rows])
         finally:
             stream.close()
 
@@ -317,6 +317,23 @@ class TableReads:
         if not wanted:
             return pd.DataFrame(index=pd.RangeIndex(self.rows(suite.table)))
         return self._select(suite.table, wanted, suite.derived)
+
+
+def vectorisable(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with DuckDB's datetime64[us] columns as datetime64[ns] (when every value fits) and its
+    int8/16/32 columns as int64: the same values in the only dtypes for which Great Expectations' pandas
+    ``column_values.between`` compares whole columns at once; it judges any other column value by value
+    in Python (``Series.map``), which was most of the time of the large suites."""
+    converted = {}
+    for name, dtype in frame.dtypes.items():
+        if dtype == np.dtype("datetime64[us]"):
+            try:
+                converted[name] = frame[name].astype("datetime64[ns]")
+            except (OverflowError, pd.errors.OutOfBoundsDatetime):
+                continue  # a date beyond 2262 or before 1677: judged value by value, with the same result
+        elif dtype in (np.dtype("int8"), np.dtype("int16"), np.dtype("int32")):
+            converted[name] = frame[name].astype("int64")
+    return frame.assign(**converted) if converted else frame
 
 
 def read_frame(con: duckdb.DuckDBPyConnection, suite: Suite) -> pd.DataFrame:

@@ -349,8 +349,9 @@ def test_a_large_table_is_validated_in_chunks_with_the_results_of_one_frame(
     added up) and its other expectations on every row of their columns: every result (status, counts,
     percentages, observed values) is the one of the whole frame, failures and errors included. In process,
     on a 6,000-row file whose nulls of one column lie in its first DuckDB vector only (that chunk's dtype is
-    pandas' nullable Int32, the others' int32): no build."""
+    pandas' nullable Int32, the others' int64) and with a date beyond datetime64[ns] in one chunk: no build."""
     import great_expectations.expectations as gxe
+    import pandas as pd
 
     from crmwh import validate as crm_validate
     from crmwh.expectations import Suite, at_least, equals
@@ -362,7 +363,9 @@ def test_a_large_table_is_validated_in_chunks_with_the_results_of_one_frame(
             "create table marts.t as select range as id, range % 7 as code,"
             " case when range between 3 and 8 then null else range * 2 end::integer as amount,"
             " case when range % 5 = 0 then null else range end as other, range < 20 as is_early,"
-            " 'x' || (range % 4) as label from range(6000)"
+            " 'x' || (range % 4) as label,"
+            " case when range = 5000 then date '2999-01-01' else date '2020-01-01' + range::integer end as day"
+            " from range(6000)"
         )
     early = {"row_condition": "is_early == True", "condition_parser": "pandas"}
     expectations = [
@@ -372,6 +375,10 @@ def test_a_large_table_is_validated_in_chunks_with_the_results_of_one_frame(
         gxe.ExpectColumnValuesToBeBetween(column="amount", min_value=0),
         gxe.ExpectColumnValuesToBeBetween(column="id", min_value=0, max_value=10, **early),  # fails on 11 to 19
         gxe.ExpectColumnValuesToNotBeNull(column="other"),
+        gxe.ExpectColumnValuesToBeBetween(  # a date beyond datetime64[ns] in one chunk: judged value by value there
+            column="day", min_value=pd.Timestamp("2020-01-01"), max_value=pd.Timestamp("2030-01-01")
+        ),
+        gxe.ExpectColumnMaxToBeBetween(column="day", min_value=pd.Timestamp("2020-01-01")),
         gxe.ExpectColumnValuesToBeInSet(column="code", value_set=[0, 1, 2, 3]),
         gxe.ExpectColumnValuesToNotMatchRegex(column="label", regex="x3"),
         gxe.ExpectColumnValuesToBeBetween(column="label", min_value=0),  # an error: text against a number
@@ -423,3 +430,29 @@ def test_validation_memory_limit_is_the_profiles_at_most_the_cap(
 
     monkeypatch.setenv("CRM_DUCKDB_MEMORY_LIMIT", profile)
     assert crm_validate.validation_memory_limit() == validation
+
+
+def test_frames_get_the_dtypes_great_expectations_compares_whole_columns_of() -> None:
+    import numpy as np
+    import pandas as pd
+
+    from crmwh.validate import vectorisable
+
+    frame = pd.DataFrame(
+        {
+            "day": pd.Series(pd.to_datetime(["2020-01-01", "2021-06-30"])).astype("datetime64[us]"),
+            "far": pd.Series([np.datetime64("2999-01-01", "us"), np.datetime64("2020-01-01", "us")]),
+            "small": pd.Series([1, 2], dtype="int32"),
+            "nullable": pd.Series([1, None], dtype="Int32"),
+            "amount": [1.5, 2.5],
+        }
+    )
+    converted = vectorisable(frame)
+    assert {name: str(dtype) for name, dtype in converted.dtypes.items()} == {
+        "day": "datetime64[ns]",
+        "far": "datetime64[us]",  # beyond 2262: kept, judged value by value
+        "small": "int64",
+        "nullable": "Int32",
+        "amount": "float64",
+    }
+    assert converted.astype(object).equals(frame.astype(object)), "the same values"
