@@ -449,9 +449,10 @@ def run_suite(context: Any, reads: TableReads, name: str, suite: Suite, outcome:
     try:
         if reads.in_chunks(suite):
             whole = [expectation for expectation in suite.expectations if not row_wise(expectation)]
-            counted = CountedChunks(reads.chunks(suite))
-            outcome.expectations = validate_chunks(context, name, suite, counted, lambda: reads.whole(suite, whole))
-            outcome.rows = counted.rows
+            outcome.rows = reads.rows(suite.table)
+            outcome.expectations = validate_chunks(
+                context, name, suite, reads.chunks(suite), lambda: reads.whole(suite, whole)
+            )
         else:
             frame = reads.frame(suite)
             outcome.rows = len(frame)
@@ -460,19 +461,6 @@ def run_suite(context: Any, reads: TableReads, name: str, suite: Suite, outcome:
         outcome.error = f"{type(error).__name__}: {error}".strip()
     outcome.seconds = round(outcome.seconds + time.monotonic() - started, 2)
     return outcome
-
-
-class CountedChunks:
-    """The chunks of a table, counting the rows that went by."""
-
-    def __init__(self, chunks: Iterable[pd.DataFrame]) -> None:
-        self._chunks = chunks
-        self.rows = 0
-
-    def __iter__(self) -> Iterator[pd.DataFrame]:
-        for chunk in self._chunks:
-            self.rows += len(chunk)
-            yield chunk
 
 
 def row_wise(expectation: gxe.Expectation) -> bool:
