@@ -9,7 +9,12 @@
    the expectations of all its suites name plus their derived columns, shared by those suites,
    dropped after the last) into a pandas DataFrame and validates each suite on it through the
    Great Expectations pandas datasource of an ephemeral context (Great Expectations cannot
-   validate a DuckDB file through its SQL datasource);
+   validate a DuckDB file through its SQL datasource). A table of more than ``CHUNK_ROWS`` rows
+   is never read whole: its row-wise expectations (``ROW_WISE``: values between, in set, not
+   null, regex, column pairs) are validated on chunks of it streamed from one query and their
+   counts added up, its other expectations (row counts, uniqueness, sums, min/max) on every row
+   of only their columns; the results are those of the whole table (``validate_chunks``).
+   DuckDB's memory limit here is the profile's, at most ``VALIDATION_MEMORY_CAP``;
 3. writes to the out folder ``summary.json`` and ``summary.md`` (pass/fail per expectation,
    unexpected counts, observed values; replaced atomically) and the Great Expectations data
    docs ``data_docs/index.html`` (rebuilt on each run, rendered once at its end).
@@ -49,6 +54,7 @@ import re
 import shutil
 import sys
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,15 +81,43 @@ VALUE_KEYS = (
     "details",
 )
 WITHHELD = "<withheld>"
+# A table of more rows than this is validated in chunks of this many rows (TableReads.in_chunks):
+# memory is bounded by the chunk, not the table (DECISIONLOG "Scale: validation in bounded memory").
+CHUNK_ROWS = 500_000
+# DuckDB's memory_limit of the validation at most (validation_memory_limit).
+VALIDATION_MEMORY_CAP = "1GB"
+# Expectations whose result is a sum over rows, each row judged alone: validated chunk by chunk,
+# their counts added up (merge_row_counts). Any other expectation (row count, uniqueness, sums,
+# min/max, or one of an extra suite not listed here) sees every row of its columns at once.
+ROW_WISE = frozenset(
+    {
+        "expect_column_values_to_be_between",
+        "expect_column_values_to_be_in_set",
+        "expect_column_values_to_not_be_in_set",
+        "expect_column_values_to_be_null",
+        "expect_column_values_to_not_be_null",
+        "expect_column_values_to_match_regex",
+        "expect_column_values_to_not_match_regex",
+        "expect_column_pair_values_to_be_equal",
+        "expect_column_pair_values_a_to_be_greater_than_b",
+    }
+)
 
 # Set before Great Expectations is imported: no usage statistics leave the machine, no progress bars.
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
 import duckdb  # noqa: E402
 import great_expectations as gx  # noqa: E402
+import great_expectations.expectations as gxe  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
+from great_expectations.expectations.expectation import (  # noqa: E402
+    _format_map_output,
+    _mostly_success,
+    parse_result_format,
+)
+from great_expectations.validator.validation_statistics import calc_validation_statistics  # noqa: E402
 
 from crmwh.expectations import EMAIL_PATTERN, PHONE_PATTERN, SUITES, Facts, Suite, SuiteFactory  # noqa: E402
 
@@ -175,16 +209,23 @@ class TableReads:
     shared by its later suites and dropped after its last one (one large frame in memory at a
     time). A check frame (``Suite.query``) is its own query. ``queries`` counts the queries
     issued per table (the seam the tests count reads through).
+
+    A table of more than ``CHUNK_ROWS`` rows is never read whole (see ``run_suite``): each of its
+    suites streams its columns in chunks of ``CHUNK_ROWS`` rows (``chunks``, one query) and reads
+    the columns of its whole-table expectations alone (``whole``, one query unless it needs no
+    column): two queries per suite instead of a shared frame, and memory bounded by the chunk.
     """
 
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, chunk_rows: int | None = None) -> None:
         self.con = con
+        self.chunk_rows = chunk_rows or CHUNK_ROWS
         self.queries: dict[str, int] = {}
         self._columns: dict[str, set[str]] = {}
         self._derived: dict[str, dict[str, str]] = {}
         self._uses: dict[str, int] = {}
         self._frames: dict[str, pd.DataFrame] = {}
         self._available: dict[str, list[str]] = {}
+        self._rows: dict[str, int] = {}
 
     def plan(self, suites: list[Suite]) -> None:
         for suite in suites:
@@ -202,6 +243,20 @@ class TableReads:
             self._available[table] = table_columns(self.con, table)
         return self._available[table]
 
+    def rows(self, table: str) -> int:
+        """The table's row count (a count, not a read of its values: not in ``queries``)."""
+        if table not in self._rows:
+            self._rows[table] = int(self.con.execute(f"select count(*) from {table}").fetchall()[0][0])
+        return self._rows[table]
+
+    def in_chunks(self, suite: Suite) -> bool:
+        """Whether the suite is validated chunk by chunk: a table of more than chunk_rows rows with an
+        expectation whose result is a sum over its rows (a small table keeps its one shared frame)."""
+        if suite.query is not None or not any(row_wise(expectation) for expectation in suite.expectations):
+            return False
+        self.available(suite.table)  # a missing table fails here, as in frame()
+        return self.rows(suite.table) > self.chunk_rows
+
     def _referenced(self, suite: Suite) -> list[str]:
         try:
             available = self.available(suite.table)
@@ -211,19 +266,25 @@ class TableReads:
 
     def _query(self, table: str, sql: str) -> pd.DataFrame:
         self.queries[table] = self.queries.get(table, 0) + 1
-        return self.con.execute(sql).df()
+        return vectorisable(self.con.execute(sql).df())
 
-    def _select(self, table: str, wanted: list[str], derived: dict[str, str]) -> pd.DataFrame:
+    def _select_sql(self, table: str, wanted: list[str], derived: dict[str, str]) -> str:
         available = self.available(table)
         select = [quote(name) for name in available if name in wanted]
         select += [f"{expression} as {quote(name)}" for name, expression in derived.items() if name in wanted]
-        return self._query(table, f"select {', '.join(select)} from {table}")
+        return f"select {', '.join(select)} from {table}"
+
+    def _select(self, table: str, wanted: list[str], derived: dict[str, str]) -> pd.DataFrame:
+        return self._query(table, self._select_sql(table, wanted, derived))
+
+    def _wanted(self, suite: Suite) -> list[str]:
+        return referenced_columns(suite, self.available(suite.table)) or self.available(suite.table)[:1]
 
     def frame(self, suite: Suite) -> pd.DataFrame:
         """The suite's frame: only the columns its expectations name, in table order, then derived ones."""
         if suite.query is not None:
             return self._query(suite.table, suite.query)
-        wanted = referenced_columns(suite, self.available(suite.table)) or self.available(suite.table)[:1]
+        wanted = self._wanted(suite)
         planned = self._derived.get(suite.table, {})
         if any(planned.get(name, expression) != expression for name, expression in suite.derived.items()):
             return self._select(suite.table, wanted, suite.derived)
@@ -235,6 +296,46 @@ class TableReads:
         if self._uses[suite.table] <= 0:
             del self._frames[suite.table]  # its last suite: free the memory
         return shared if list(shared.columns) == wanted else shared[wanted]
+
+    def chunks(self, suite: Suite) -> Iterator[pd.DataFrame]:
+        """The suite's frame (the columns of frame()) in consecutive chunks of chunk_rows rows, from one
+        streamed query: every row exactly once, with the dtypes frame() gives them."""
+        sql = self._select_sql(suite.table, self._wanted(suite), suite.derived)
+        self.queries[suite.table] = self.queries.get(suite.table, 0) + 1
+        stream = self.con.cursor().execute(sql)  # its own cursor: other queries cannot cut the stream short
+        vectors = max(1, self.chunk_rows // duckdb.__standard_vector_size__)  # DuckDB fetches whole vectors
+        try:
+            while len(fetched := stream.fetch_df_chunk(vectors)):
+                for start in range(0, len(fetched), self.chunk_rows):
+                    yield vectorisable(fetched.iloc[start : start + self.chunk_rows])
+        finally:
+            stream.close()
+
+    def whole(self, suite: Suite, expectations: list[gxe.Expectation]) -> pd.DataFrame:
+        """Every row of the table with only the columns these expectations name (none for a row count)."""
+        wanted = referenced_columns(Suite(suite.table, expectations, suite.derived), self.available(suite.table))
+        if not wanted:
+            return pd.DataFrame(index=pd.RangeIndex(self.rows(suite.table)))
+        # as DuckDB gives it: no value-by-value judging here (vectorisable), and int32 stays half the size
+        self.queries[suite.table] = self.queries.get(suite.table, 0) + 1
+        return self.con.execute(self._select_sql(suite.table, wanted, suite.derived)).df()
+
+
+def vectorisable(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with DuckDB's datetime64[us] columns as datetime64[ns] (when every value fits) and its
+    int8/16/32 columns as int64: the same values in the only dtypes for which Great Expectations' pandas
+    ``column_values.between`` compares whole columns at once; it judges any other column value by value
+    in Python (``Series.map``), which was most of the time of the large suites."""
+    converted = {}
+    for name, dtype in frame.dtypes.items():
+        if dtype == np.dtype("datetime64[us]"):
+            try:
+                converted[name] = frame[name].astype("datetime64[ns]")
+            except (OverflowError, pd.errors.OutOfBoundsDatetime):
+                continue  # a date beyond 2262 or before 1677: judged value by value, with the same result
+        elif dtype in (np.dtype("int8"), np.dtype("int16"), np.dtype("int32")):
+            converted[name] = frame[name].astype("int64")
+    return frame.assign(**converted) if converted else frame
 
 
 def read_frame(con: duckdb.DuckDBPyConnection, suite: Suite) -> pd.DataFrame:
@@ -342,34 +443,151 @@ def define_suite(facts: Facts, name: str, factory: SuiteFactory) -> tuple[Suite 
 
 
 def run_suite(context: Any, reads: TableReads, name: str, suite: Suite, outcome: SuiteResult) -> SuiteResult:
-    """Validate one suite on its (shared) frame; any error (missing table, bad expectation) is the suite's failure."""
+    """Validate one suite on its (shared) frame, or chunk by chunk on a large table; any error (missing
+    table, bad expectation) is the suite's failure."""
     started = time.monotonic()
     try:
-        frame = reads.frame(suite)
-        outcome.rows = len(frame)
-        outcome.expectations = validate_frame(context, name, suite, frame)
+        if reads.in_chunks(suite):
+            whole = [expectation for expectation in suite.expectations if not row_wise(expectation)]
+            outcome.rows = reads.rows(suite.table)
+            outcome.expectations = validate_chunks(
+                context, name, suite, reads.chunks(suite), lambda: reads.whole(suite, whole)
+            )
+        else:
+            frame = reads.frame(suite)
+            outcome.rows = len(frame)
+            outcome.expectations = validate_frame(context, name, suite, frame)
     except Exception as error:  # reported in the summary; the run goes on
         outcome.error = f"{type(error).__name__}: {error}".strip()
     outcome.seconds = round(outcome.seconds + time.monotonic() - started, 2)
     return outcome
 
 
+def row_wise(expectation: gxe.Expectation) -> bool:
+    """Whether the expectation's result is a sum over rows judged one by one (ROW_WISE)."""
+    return expectation.expectation_type in ROW_WISE
+
+
 def validate_frame(context: Any, name: str, suite: Suite, frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Validate the suite on one frame holding every row."""
+    return validate_chunks(context, name, suite, [frame])
+
+
+def validate_chunks(
+    context: Any,
+    name: str,
+    suite: Suite,
+    chunks: Iterable[pd.DataFrame],
+    whole_frame: Any = None,
+) -> list[dict[str, Any]]:
+    """Validate the suite on a table given as consecutive chunks of its rows.
+
+    The suite runs whole (its checkpoint) on the first chunk. On every later chunk only its row-wise
+    expectations run (ROW_WISE), and their counts are added to the first chunk's (merge_row_counts).
+    With more than one chunk, ``whole_frame()`` gives every row of the columns the other expectations
+    name, read after the chunks; those expectations are validated on it and replace their first-chunk
+    results. One chunk (``validate_frame``) is exactly the plain validation of the suite on a frame.
+    """
     gx_suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=suite.expectations))
     asset = context.data_sources.get("warehouse").add_dataframe_asset(name)
-    definition = context.validation_definitions.add(
-        gx.ValidationDefinition(name=name, data=asset.add_batch_definition_whole_dataframe("all"), suite=gx_suite)
-    )
+    batches = asset.add_batch_definition_whole_dataframe("all")
+    definition = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batches, suite=gx_suite))
     checkpoint = context.checkpoints.add(
         gx.Checkpoint(name=name, validation_definitions=[definition], actions=[], result_format=RESULT_FORMAT)
     )
-    result = checkpoint.run(batch_parameters={"dataframe": frame})
-    described = [describe_result(item) for run in result.run_results.values() for item in run.results]
+    result, run, chunked = None, None, False
+    for chunk in chunks:
+        if result is None:
+            result = checkpoint.run(batch_parameters={"dataframe": chunk})
+            [run] = result.run_results.values()
+            continue
+        if whole_frame is None:
+            raise ValueError("more than one chunk but no whole frame for the other expectations")
+        chunked = True
+        later = _validate_part(batches, chunk, name, [item for item in suite.expectations if row_wise(item)])
+        for index, item in _positions(run.results, later):
+            run.results[index] = merge_row_counts(run.results[index], item)
+    if result is None or run is None:
+        raise ValueError(f"{suite.table}: no rows read")
+    if chunked:
+        others = [item for item in suite.expectations if not row_wise(item)]
+        if others and whole_frame is not None:
+            for index, item in _positions(run.results, _validate_part(batches, whole_frame(), name, others)):
+                run.results[index] = item
+        statistics = calc_validation_statistics(run.results)
+        run.success = statistics.success
+        run.statistics.update({key: value for key, value in statistics._asdict().items() if key != "success"})
+    described = [describe_result(item) for item in run.results]
     if context.list_data_docs_sites():
         # the docs are rendered once, at the end of the run, from the stored results: store the sanitised ones
-        for key, run in result.run_results.items():
-            context.validation_results_store.set(key, run)
+        for key, stored in result.run_results.items():
+            context.validation_results_store.set(key, stored)
     return described
+
+
+def _validate_part(batches: Any, frame: pd.DataFrame, name: str, expectations: list[gxe.Expectation]) -> list[Any]:
+    """Results of some of a suite's expectations on a frame (a suite not stored in the context: not in the docs)."""
+    part = gx.ExpectationSuite(name=name, expectations=[expectation.configuration for expectation in expectations])
+    return batches.get_batch(batch_parameters={"dataframe": frame}).validate(part, result_format=RESULT_FORMAT).results
+
+
+def _identity(item: Any) -> str:
+    """What tells an expectation's result from the others of its suite: its type, arguments and description."""
+    config = item.expectation_config
+    kwargs = {key: value for key, value in config.kwargs.items() if key != "batch_id"}
+    return json.dumps([config.type, kwargs, config.description], sort_keys=True, default=str)
+
+
+def _positions(results: list[Any], part: list[Any]) -> list[tuple[int, Any]]:
+    """Each result of a part run beside the position of the same expectation in the suite's results
+    (Great Expectations orders results its own way; the suite's order is the first chunk's)."""
+    free: dict[str, list[int]] = {}
+    for index, item in enumerate(results):
+        free.setdefault(_identity(item), []).append(index)
+    paired = []
+    for item in part:
+        positions = free.get(_identity(item))
+        if not positions:
+            raise ValueError(f"no result of the suite for {item.expectation_config.type}")
+        paired.append((positions.pop(0), item))
+    return paired
+
+
+def merge_row_counts(first: Any, later: Any) -> Any:
+    """One row-wise expectation's result over two consecutive parts of a table, as if validated at once.
+
+    An error in either part is the result (the first one). Otherwise the counts add up and success and
+    percentages are recomputed from the totals with Great Expectations' own map-expectation rules
+    (``_mostly_success``, ``_format_map_output``): unexpected_percent of the rows with values, except for
+    the expectations on nulls themselves (no missing_count: of every row).
+    """
+    if _raised(first.exception_info):
+        return first
+    if _raised(later.exception_info):
+        return later
+    a, b = first.result, later.result
+    mostly = first.expectation_config.kwargs.get("mostly", 1)
+    element_count = a["element_count"] + b["element_count"]
+    unexpected_count = a["unexpected_count"] + b["unexpected_count"]
+    nonnull_count = None
+    if "missing_count" in a:  # ColumnMapExpectation, ColumnPairMapExpectation._validate
+        nonnull_count = element_count - a["missing_count"] - b["missing_count"]
+        vacuous = element_count == 0 or nonnull_count == 0
+        success = vacuous or _mostly_success(nonnull_count, unexpected_count, mostly)
+    else:  # expect_column_values_to_(not_)be_null._validate: of every row
+        success = element_count == 0 or (element_count - unexpected_count) / element_count >= mostly
+    merged = _format_map_output(
+        result_format=parse_result_format(RESULT_FORMAT),
+        success=success,
+        element_count=element_count,
+        nonnull_count=nonnull_count,
+        unexpected_count=unexpected_count,
+    )
+    if set(merged["result"]) != set(a):
+        raise ValueError(f"{first.expectation_config.type}: result keys {sorted(a)}, merged {sorted(merged['result'])}")
+    first.success = merged["success"]
+    first.result = merged["result"]
+    return first
 
 
 def build_data_docs(context: Any) -> None:
@@ -535,13 +753,30 @@ def mask_report_files(out: Path) -> int:
 # Command
 
 
+def validation_memory_limit() -> str:
+    """DuckDB's memory_limit for the validation: the profile's (CRM_DUCKDB_MEMORY_LIMIT, default 6GB; DuckDB's
+    own default is 80% of RAM), at most VALIDATION_MEMORY_CAP. The validation streams tables and runs counts
+    and scans, which need little; beyond that DuckDB's memory is its cache of the blocks it read, which grows
+    to the limit on a large warehouse."""
+    profile = os.environ.get("CRM_DUCKDB_MEMORY_LIMIT", "").strip() or "6GB"
+    size = _size_bytes(profile)
+    return profile if size is None or size <= _size_bytes(VALIDATION_MEMORY_CAP) else VALIDATION_MEMORY_CAP
+
+
+def _size_bytes(size: str) -> float | None:
+    """A DuckDB size setting (``6GB``, ``512MiB``) in bytes; None when it is not one of those shapes."""
+    found = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)\s*([KMGT]?)(i?)B", size.strip(), flags=re.IGNORECASE)
+    if not found:
+        return None
+    number, unit, binary = found.groups()
+    return float(number) * (1024 if binary else 1000) ** ("KMGT".find(unit.upper()) + 1) if unit else float(number)
+
+
 def connect_read_only(warehouse: Path) -> duckdb.DuckDBPyConnection:
     if not warehouse.is_file():
         raise UnusableError(f"no warehouse file at {warehouse}")
     try:
-        # the profile's memory limit (profiles.yml, README "Configuration"): DuckDB's own default is 80% of RAM
-        memory_limit = os.environ.get("CRM_DUCKDB_MEMORY_LIMIT", "").strip() or "6GB"
-        return duckdb.connect(str(warehouse), read_only=True, config={"memory_limit": memory_limit})
+        return duckdb.connect(str(warehouse), read_only=True, config={"memory_limit": validation_memory_limit()})
     except duckdb.Error as error:
         raise UnusableError(f"cannot open {warehouse} read-only (is a build writing it?): {error}") from error
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import re
@@ -339,3 +340,119 @@ def test_incremental_build_starts_dbt_from_a_copy_of_the_served_whole_build(
     assert crm_build.build(served, [], incremental=True) == 1
     assert seen[-1] is None, "a partial served file must not be the base of an incremental build"
     assert not list(tmp_path.glob("build-*")) and not (tmp_path / crm_build.SLOT_NAME).exists()
+
+
+def test_a_large_table_is_validated_in_chunks_with_the_results_of_one_frame(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A table of more than CHUNK_ROWS rows is validated chunk by chunk (row-wise expectations, their counts
+    added up) and its other expectations on every row of their columns: every result (status, counts,
+    percentages, observed values) is the one of the whole frame, failures and errors included. In process,
+    on a 6,000-row file whose nulls of one column lie in its first DuckDB vector only (that chunk's dtype is
+    pandas' nullable Int32, the others' int64) and with a date beyond datetime64[ns] in one chunk: no build."""
+    import great_expectations.expectations as gxe
+    import pandas as pd
+
+    from crmwh import validate as crm_validate
+    from crmwh.expectations import Suite, at_least, equals
+
+    path = tmp_path / "chunks.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema marts")
+        con.execute(
+            "create table marts.t as select range as id, range % 7 as code,"
+            " case when range between 3 and 8 then null else range * 2 end::integer as amount,"
+            " case when range % 5 = 0 then null else range end as other, range < 20 as is_early,"
+            " 'x' || (range % 4) as label,"
+            " case when range = 5000 then date '2999-01-01' else date '2020-01-01' + range::integer end as day"
+            " from range(6000)"
+        )
+    early = {"row_condition": "is_early == True", "condition_parser": "pandas"}
+    expectations = [
+        gxe.ExpectTableRowCountToEqual(value=6000),
+        gxe.ExpectTableRowCountToBeBetween(min_value=1),
+        gxe.ExpectColumnValuesToBeBetween(column="amount", min_value=0, max_value=3000),  # fails from row 1501
+        gxe.ExpectColumnValuesToBeBetween(column="amount", min_value=0),
+        gxe.ExpectColumnValuesToBeBetween(column="id", min_value=0, max_value=10, **early),  # fails on 11 to 19
+        gxe.ExpectColumnValuesToNotBeNull(column="other"),
+        gxe.ExpectColumnValuesToBeBetween(  # a date beyond datetime64[ns] in one chunk: judged value by value there
+            column="day", min_value=pd.Timestamp("2020-01-01"), max_value=pd.Timestamp("2030-01-01")
+        ),
+        gxe.ExpectColumnMaxToBeBetween(column="day", min_value=pd.Timestamp("2020-01-01")),
+        gxe.ExpectColumnValuesToBeInSet(column="code", value_set=[0, 1, 2, 3]),
+        gxe.ExpectColumnValuesToNotMatchRegex(column="label", regex="x3"),
+        gxe.ExpectColumnValuesToBeBetween(column="label", min_value=0),  # an error: text against a number
+        equals("amount", "twice", "id * 2"),
+        at_least("other", "id", "never below the id"),
+        gxe.ExpectColumnValuesToBeUnique(column="code"),
+        gxe.ExpectColumnSumToBeBetween(column="amount", min_value=0, max_value=400),
+        gxe.ExpectColumnMaxToBeBetween(column="id", min_value=5999, max_value=5999),
+        gxe.ExpectColumnMinToBeBetween(column="other", min_value=1, max_value=1),
+    ]
+    suites = {
+        "test.chunks": lambda facts: Suite(
+            table="marts.t", derived={"twice": "id * 2"}, expectations=[copy.copy(item) for item in expectations]
+        )
+    }
+    made: list[crm_validate.TableReads] = []
+
+    class CountingReads(crm_validate.TableReads):
+        def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+            super().__init__(con)
+            made.append(self)
+
+    monkeypatch.setattr(crm_validate, "TableReads", CountingReads)
+
+    def validated(chunk_rows: int, out: str) -> dict:
+        monkeypatch.setattr(crm_validate, "CHUNK_ROWS", chunk_rows)
+        summary = crm_validate.validate(path, tmp_path / out, suites)
+        assert (tmp_path / out / "data_docs" / "index.html").is_file()
+        return {key: value for key, value in summary["suites"][0].items() if key != "seconds"}
+
+    whole = validated(10_000, "whole")
+    assert made[-1].queries == {"marts.t": 1}, "a small table: one frame"
+    statuses = [item["status"] for item in whole["expectations"]]
+    assert statuses.count("fail") >= 5 and "error" in statuses, statuses
+    # chunks of one DuckDB vector (2,048 rows: the nulls in the first only) and of 1,000 rows (slices of vectors)
+    for chunk_rows in (2048, 1000):
+        assert validated(chunk_rows, f"chunks{chunk_rows}") == whole
+        assert made[-1].queries == {"marts.t": 2}, "the chunks' stream and the whole-table expectations' columns"
+
+
+@pytest.mark.parametrize(
+    ("profile", "validation"),
+    [("", "1GB"), ("6GB", "1GB"), ("2GiB", "1GB"), ("1GB", "1GB"), ("512MB", "512MB"), ("900MiB", "900MiB")],
+)
+def test_validation_memory_limit_is_the_profiles_at_most_the_cap(
+    profile: str, validation: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crmwh import validate as crm_validate
+
+    monkeypatch.setenv("CRM_DUCKDB_MEMORY_LIMIT", profile)
+    assert crm_validate.validation_memory_limit() == validation
+
+
+def test_frames_get_the_dtypes_great_expectations_compares_whole_columns_of() -> None:
+    import numpy as np
+    import pandas as pd
+
+    from crmwh.validate import vectorisable
+
+    frame = pd.DataFrame(
+        {
+            "day": pd.Series(pd.to_datetime(["2020-01-01", "2021-06-30"])).astype("datetime64[us]"),
+            "far": pd.Series([np.datetime64("2999-01-01", "us"), np.datetime64("2020-01-01", "us")]),
+            "small": pd.Series([1, 2], dtype="int32"),
+            "nullable": pd.Series([1, None], dtype="Int32"),
+            "amount": [1.5, 2.5],
+        }
+    )
+    converted = vectorisable(frame)
+    assert {name: str(dtype) for name, dtype in converted.dtypes.items()} == {
+        "day": "datetime64[ns]",
+        "far": "datetime64[us]",  # beyond 2262: kept, judged value by value
+        "small": "int64",
+        "nullable": "Int32",
+        "amount": "float64",
+    }
+    assert converted.astype(object).equals(frame.astype(object)), "the same values"
