@@ -58,6 +58,21 @@ def failing(summary: dict) -> set[tuple[str, str, str]]:
 # Validation
 
 
+def counted_table_reads(monkeypatch: pytest.MonkeyPatch) -> list:
+    """Every TableReads validate() makes from now on, appended to the list returned (to count its queries)."""
+    from crmwh import validate as crm_validate
+
+    made: list[crm_validate.TableReads] = []
+
+    class CountingReads(crm_validate.TableReads):
+        def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+            super().__init__(con)
+            made.append(self)
+
+    monkeypatch.setattr(crm_validate, "TableReads", CountingReads)
+    return made
+
+
 def test_validation_passes_on_demo_warehouse(warehouse: Path, tmp_path: Path) -> None:
     out = tmp_path / "validation"
     proc = run_validate("--warehouse", str(warehouse), "--out", str(out))
@@ -194,14 +209,7 @@ def test_each_table_is_read_once_for_all_its_suites(tmp_path: Path, monkeypatch:
     with duckdb.connect(str(path)) as con:
         con.execute("create schema marts")
         con.execute("create table marts.t as select range as id, range * 2 as amount, 'x' as label from range(5)")
-    made: list[crm_validate.TableReads] = []
-
-    class CountingReads(crm_validate.TableReads):
-        def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-            super().__init__(con)
-            made.append(self)
-
-    monkeypatch.setattr(crm_validate, "TableReads", CountingReads)
+    made = counted_table_reads(monkeypatch)
     suites = {
         "test.amounts": lambda facts: Suite(
             table="marts.t", expectations=[gxe.ExpectColumnValuesToBeBetween(column="amount", min_value=0)]
@@ -394,14 +402,7 @@ def test_a_large_table_is_validated_in_chunks_with_the_results_of_one_frame(
             table="marts.t", derived={"twice": "id * 2"}, expectations=[copy.copy(item) for item in expectations]
         )
     }
-    made: list[crm_validate.TableReads] = []
-
-    class CountingReads(crm_validate.TableReads):
-        def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-            super().__init__(con)
-            made.append(self)
-
-    monkeypatch.setattr(crm_validate, "TableReads", CountingReads)
+    made = counted_table_reads(monkeypatch)
 
     def validated(chunk_rows: int, out: str) -> dict:
         monkeypatch.setattr(crm_validate, "CHUNK_ROWS", chunk_rows)
