@@ -33,7 +33,6 @@
         and held.order_date = cost_fx.rate_date
 
     where coalesce(current_items.raw_row_hash, '') <> held.item_row_hash
-        or coalesce(current_items.order_id, '') <> held.order_id
         or coalesce(current_orders.raw_row_hash, '') <> held.order_row_hash
         or coalesce(current_products.raw_row_hash, '') <> coalesce(held.product_row_hash, '')
         or coalesce(order_fx.rate_to_reporting, -1) <> coalesce(held.fx_rate_to_reporting, -1)
